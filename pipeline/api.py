@@ -1,0 +1,207 @@
+"""The library entry points: fix a text, a document, or a file on disk.
+
+Why here and not in the CLI: the CLI, the pre-commit hook, ``eval``, the benchmark and
+the Dask engine all run exactly this code (house style point 12).
+
+>>> from pipeline.glossary import Entry, Glossary, MarkerSet, MarkerTag
+>>> g = Glossary(entries=(Entry(id="openai", canonical="OpenAI", kind="company", variants=["Open AI"]),),
+...              markers=MarkerSet(tags=(MarkerTag(id="music", words=("Muziek",)),)))
+>>> r = fix_text("Open AI &amp; Sam [Muziek] zegt", glossary=g)
+>>> r.corrected.text, [(e.stage, e.before) for e in r.edits]
+('OpenAI & Sam zegt', [('correct_terms', 'Open AI'), ('normalize', '&amp;'), ('strip_markers', ' [Muziek]')])
+"""
+
+from __future__ import annotations
+
+import enum
+import os
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+from pipeline.config import Config
+from pipeline.errors import ParseError, TranscriptFixError
+from pipeline.files import atomic_write, read_text_file
+from pipeline.formats import EXTENSIONS, NoTranscriptSection, read_document, write_document
+from pipeline.glossary import Glossary, default_glossary_dir, load_glossary
+from pipeline.matching.index import CompiledGlossary, load_compiled
+from pipeline.model import Document, Edit, apply_edits, compose_edits
+from pipeline.stages import STAGES
+
+__all__ = [
+    "FileResult",
+    "Mode",
+    "Result",
+    "Runner",
+    "fix_document",
+    "fix_path",
+    "fix_text",
+    "iter_transcripts",
+]
+
+
+class Mode(enum.Enum):
+    """What a run does with its results (black's ``WriteBack``)."""
+
+    CHECK = "check"
+    DIFF = "diff"
+    WRITE = "write"
+
+    @classmethod
+    def from_flags(cls, *, check: bool = False, diff: bool = False) -> Mode:
+        return cls.CHECK if check else cls.DIFF if diff else cls.WRITE
+
+
+@dataclass(frozen=True)
+class Result:
+    """A corrected document with the edits and suggestions that explain it."""
+
+    original: Document
+    corrected: Document
+    edits: tuple[Edit, ...]
+    suggestions: tuple[Edit, ...]
+    output: str
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.edits)
+
+
+@dataclass
+class FileResult:
+    """One file of a run: its result, or why it was skipped or failed."""
+
+    path: str
+    rel: str
+    status: str  # "ok", "skipped", "error"
+    result: Result | None = None
+    message: str = ""
+    written: list[str] = field(default_factory=list)
+
+
+class Runner:
+    """Holds the glossary and its compiled index per language for a whole run."""
+
+    def __init__(self, config: Config | None = None, glossary: Glossary | None = None) -> None:
+        self.config = config or Config()
+        self.glossary = glossary if glossary is not None else load_glossary(default_glossary_dir())
+        self._compiled: dict[str, CompiledGlossary] = {}
+
+    def compiled(self, language: str) -> CompiledGlossary:
+        if language not in self._compiled:
+            self._compiled[language] = load_compiled(self.glossary, language)
+        return self._compiled[language]
+
+    def fix_document(self, doc: Document) -> Result:
+        language = doc.language or self.config.language
+        doc = replace(doc, language=language)
+        current = doc
+        applied: list[Edit] = []
+        suggestions: list[Edit] = []
+        for stage in STAGES:
+            if not getattr(self.config, stage.name).enabled:
+                continue
+            glossary = self.compiled(language) if stage.name == "correct_terms" else self.glossary
+            new, edits = stage.run(current, self.config, glossary)
+            composed = compose_edits(doc.text, current.text, applied, edits)
+            applied = [e for e in composed if e.applied]
+            suggestions.extend(e for e in composed if not e.applied)
+            current = new
+        assert apply_edits(doc.text, applied) == current.text, "edits do not replay"
+        return Result(
+            original=doc,
+            corrected=current,
+            edits=tuple(_annotate(doc, e) for e in applied),
+            suggestions=tuple(_annotate(doc, e) for e in suggestions),
+            output=write_document(doc, current),
+        )
+
+
+def _annotate(doc: Document, e: Edit) -> Edit:
+    line, column, time = doc.locate(e.start)
+    lo = doc.text.rfind(" ", 0, max(0, e.start - 40)) + 1
+    hi = doc.text.find(" ", min(len(doc.text), e.end + 40))
+    hi = len(doc.text) if hi < 0 else hi
+    context = " ".join(doc.text[lo:hi].split())
+    return replace(e, line=line, column=column, cue_time=time, context=context)
+
+
+def fix_document(doc: Document, config: Config | None = None, glossary: Glossary | None = None) -> Result:
+    return Runner(config, glossary).fix_document(doc)
+
+
+def fix_text(
+    text: str, config: Config | None = None, glossary: Glossary | None = None, fmt: str = "text"
+) -> Result:
+    """Fix a string as if it were a file of format ``fmt`` (plain text by default)."""
+    return fix_document(read_document("<text>", text, fmt), config, glossary)
+
+
+def iter_transcripts(paths: Iterable[str | Path]) -> Iterator[tuple[Path, str, bool]]:
+    """(file, path relative to what was named, named explicitly) for every input.
+
+    Folders are walked in sorted order without following symlinks (no loops); hidden
+    folders are skipped.
+    """
+    for given in paths:
+        given = Path(given)
+        if given.is_dir():
+            for root, dirs, files in os.walk(given, followlinks=False):
+                dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+                for name in sorted(files):
+                    p = Path(root) / name
+                    if p.suffix.lower() in EXTENSIONS and not name.startswith("."):
+                        yield p, str(p.relative_to(given)), False
+        else:
+            yield given, given.name, True
+
+
+def fix_path(
+    path: Path,
+    rel: str,
+    runner: Runner,
+    mode: Mode,
+    *,
+    explicit: bool = True,
+    out_dir: Path | None = None,
+    report_dir: Path | None = None,
+) -> FileResult:
+    """Read, fix and (in WRITE mode) write one file; errors become a failed FileResult."""
+    from pipeline import report
+
+    try:
+        text, bom = read_text_file(path)
+        doc = read_document(str(path), text)
+        doc = replace(doc, meta={**doc.meta, "bom": bom})
+        result = runner.fix_document(doc)
+    except NoTranscriptSection as exc:
+        if explicit:
+            return FileResult(str(path), rel, "error", message=str(exc))
+        return FileResult(str(path), rel, "skipped", message=f"{path}: skipped, no '## Transcript' section")
+    except ParseError as exc:
+        return FileResult(str(path), rel, "error", message=str(exc))
+    except TranscriptFixError as exc:
+        return FileResult(str(path), rel, "error", message=f"{path}: {exc}")
+    fr = FileResult(str(path), rel, "ok", result=result)
+    if mode is not Mode.WRITE:
+        return fr
+    try:
+        if out_dir is not None:
+            target = out_dir / rel
+            atomic_write(target, result.output, bom=bom)
+            fr.written.append(str(target))
+        elif result.output != text:
+            atomic_write(path, result.output, bom=bom)
+            fr.written.append(str(path))
+        if report_dir is not None:
+            base = report_dir / rel
+            for suffix, body in (
+                (".json", report.to_json(fr)),
+                (".md", report.to_markdown(fr)),
+            ):
+                target = base.with_name(base.name + suffix)
+                atomic_write(target, body)
+                fr.written.append(str(target))
+    except OSError as exc:
+        return FileResult(str(path), rel, "error", message=f"{path}: cannot write: {exc.strerror or exc}")
+    return fr

@@ -1,0 +1,305 @@
+"""The ``transcript-fix`` command: a thin click layer over ``pipeline.api``.
+
+Why thin: options become a ``Config`` and a ``Runner``; results are rendered by
+``report.py``; library errors become one line and an exit code here and only here
+(house style points 10-12). Exit codes: 0 clean, 1 changes found in check mode,
+2 usage error, 3 bad input.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Iterable
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+
+import click
+
+from pipeline import report
+from pipeline.api import FileResult, Mode, Runner, fix_path, iter_transcripts
+from pipeline.config import Config
+from pipeline.errors import TranscriptFixError
+from pipeline.glossary import GlossaryFile, default_glossary_dir, load_glossary
+
+__all__ = ["main"]
+
+EXIT_CLEAN, EXIT_CHANGES, EXIT_USAGE, EXIT_BAD_INPUT = 0, 1, 2, 3
+
+
+@dataclass
+class Report:
+    """Owns the exit code of a run (black's ``Report.return_code``)."""
+
+    changed: int = 0
+    failed: int = 0
+    check: bool = False
+
+    def add(self, fr: FileResult) -> None:
+        if fr.status == "error":
+            self.failed += 1
+        elif fr.result is not None and fr.result.changed:
+            self.changed += 1
+
+    @property
+    def return_code(self) -> int:
+        if self.failed:
+            return EXIT_BAD_INPUT
+        if self.check and self.changed:
+            return EXIT_CHANGES
+        return EXIT_CLEAN
+
+
+def _build_config(language, apply_threshold, suggest_threshold, fuzzy, phonetic) -> Config:
+    data: dict = {"language": language, "correct_terms": {"fuzzy": fuzzy, "phonetic": phonetic}}
+    if apply_threshold is not None:
+        data["correct_terms"]["apply_threshold"] = apply_threshold
+    if suggest_threshold is not None:
+        data["correct_terms"]["suggest_threshold"] = suggest_threshold
+    try:
+        return Config.model_validate(data)
+    except ValueError as exc:
+        msg = "; ".join(e["msg"] for e in getattr(exc, "errors", lambda: [{"msg": str(exc)}])())
+        raise click.UsageError(msg) from None
+
+
+def _load_runner(glossary: tuple[str, ...], add_glossary: tuple[str, ...], config: Config) -> Runner:
+    paths = list(glossary) or [str(default_glossary_dir())]
+    paths += list(add_glossary)
+    try:
+        return Runner(config, load_glossary(paths))
+    except TranscriptFixError as exc:
+        raise click.ClickException(str(exc)) from None
+
+
+def common_options(f):
+    options = [
+        click.option("--glossary", "glossary", multiple=True, type=click.Path(),
+                     help="Glossary file or folder (repeatable); replaces the default "
+                     "(./glossary if present, else the bundled one)."),
+        click.option("--add-glossary", "add_glossary", multiple=True, type=click.Path(),
+                     help="Glossary file or folder merged on top of the default one."),
+        click.option("--language", default="nl", show_default=True,
+                     help="Transcript language when the file does not declare one."),
+        click.option("--apply-threshold", type=click.FloatRange(0, 1), default=None,
+                     help="Fuzzy/phonetic confidence at or above which an edit is applied [0.90]."),
+        click.option("--suggest-threshold", type=click.FloatRange(0, 1), default=None,
+                     help="Confidence at or above which a match is reported as a suggestion [0.80]."),
+        click.option("--fuzzy/--no-fuzzy", default=True, help="Fuzzy spelling matching."),
+        click.option("--phonetic/--no-phonetic", default=True, help="Phonetic matching."),
+        click.option("-q", "--quiet", is_flag=True, help="Only errors."),
+        click.option("-v", "--verbose", is_flag=True, help="Also print suggestions."),
+    ]
+    for option in reversed(options):
+        f = option(f)
+    return f
+
+
+_WORKER: Runner | None = None
+
+
+def _init_worker(runner: Runner) -> None:
+    global _WORKER
+    _WORKER = runner
+
+
+def _work(args) -> FileResult:
+    path, rel, explicit, mode, out_dir, report_dir = args
+    return fix_path(path, rel, _WORKER, mode, explicit=explicit, out_dir=out_dir, report_dir=report_dir)
+
+
+def run_files(
+    runner: Runner,
+    paths: Iterable[str],
+    mode: Mode,
+    *,
+    out_dir: Path | None = None,
+    report_dir: Path | None = None,
+    jobs: int = 1,
+) -> Iterable[FileResult]:
+    """Run every transcript under ``paths``; files are the unit of work."""
+    tasks = [
+        (p, rel, explicit, mode, out_dir, report_dir) for p, rel, explicit in iter_transcripts(paths)
+    ]
+    if jobs <= 1 or len(tasks) <= 1:
+        _init_worker(runner)
+        yield from map(_work, tasks)
+        return
+    with ProcessPoolExecutor(max_workers=jobs, initializer=_init_worker, initargs=(runner,)) as pool:
+        yield from pool.map(_work, tasks, chunksize=max(1, len(tasks) // (jobs * 8)))
+
+
+def _check_paths(paths: tuple[str, ...]) -> None:
+    for p in paths:
+        if not Path(p).exists():
+            raise click.UsageError(f"no such file or folder: {p}")
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="transcript-fix")
+def main() -> None:
+    """Clean and correct auto-generated transcripts (Markdown notes, VTT, SRT, json3, text)."""
+
+
+@main.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path())
+@click.option("--out", "out_dir", type=click.Path(file_okay=False), help="Write corrected files here (same relative paths).")
+@click.option("--in-place", is_flag=True, help="Overwrite the input files.")
+@click.option("--report-dir", type=click.Path(file_okay=False),
+              help="Write per-file JSON and Markdown reports here [OUT/reports with --out].")
+@click.option("--summary/--no-summary", default=True, help="Write summary.json/summary.md to the report folder.")
+@click.option("-j", "--jobs", default=1, show_default=True, type=click.IntRange(1), help="Processes.")
+@common_options
+def fix(paths, out_dir, in_place, report_dir, summary, jobs, glossary, add_glossary, language,
+        apply_threshold, suggest_threshold, fuzzy, phonetic, quiet, verbose):
+    """Correct transcripts into --out DIR (or --in-place), with reports."""
+    if bool(out_dir) == bool(in_place):
+        raise click.UsageError("give exactly one of --out DIR or --in-place")
+    _check_paths(paths)
+    config = _build_config(language, apply_threshold, suggest_threshold, fuzzy, phonetic)
+    runner = _load_runner(glossary, add_glossary, config)
+    out = Path(out_dir) if out_dir else None
+    reports = Path(report_dir) if report_dir else (out / "reports" if out else None)
+    rep = Report()
+    results = []
+    for fr in run_files(runner, paths, Mode.WRITE, out_dir=out, report_dir=reports, jobs=jobs):
+        rep.add(fr)
+        results.append(fr)
+        _echo_result(fr, quiet, verbose)
+    if reports is not None and summary:
+        from pipeline.files import atomic_write
+
+        data = report.summarize(results)
+        atomic_write(reports / "summary.json", json.dumps(data, ensure_ascii=False, indent=2) + "\n")
+        atomic_write(reports / "summary.md", report.summary_markdown(data))
+        if not quiet:
+            click.echo(f"reports: {reports}/ (summary.md, summary.json, one .json and .md per file)")
+    sys.exit(rep.return_code)
+
+
+def _echo_result(fr: FileResult, quiet: bool, verbose: bool) -> None:
+    if fr.status == "error":
+        click.echo(f"error: {fr.message}", err=True)
+        return
+    if fr.status == "skipped":
+        if not quiet:
+            click.echo(fr.message, err=True)
+        return
+    if quiet:
+        return
+    r = fr.result
+    click.echo(f"{fr.path}: {len(r.edits)} edits, {len(r.suggestions)} suggestions")
+    if verbose:
+        for e in r.suggestions:
+            click.echo(f"  suggest {e.before!r} -> {e.after!r} ({e.rule}, {e.method} {e.score:.2f})")
+
+
+@main.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path())
+@common_options
+def check(paths, glossary, add_glossary, language, apply_threshold, suggest_threshold, fuzzy,
+          phonetic, quiet, verbose):
+    """Report what fix would change; never writes. Exit 1 if anything would change."""
+    _check_paths(paths)
+    config = _build_config(language, apply_threshold, suggest_threshold, fuzzy, phonetic)
+    runner = _load_runner(glossary, add_glossary, config)
+    rep = Report(check=True)
+    for fr in run_files(runner, paths, Mode.CHECK):
+        rep.add(fr)
+        if fr.status == "error":
+            click.echo(f"error: {fr.message}", err=True)
+        elif fr.status == "skipped":
+            if verbose:
+                click.echo(fr.message, err=True)
+        else:
+            for line in report.check_lines(fr):
+                click.echo(line)
+    sys.exit(rep.return_code)
+
+
+@main.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path())
+@common_options
+def diff(paths, glossary, add_glossary, language, apply_threshold, suggest_threshold, fuzzy,
+         phonetic, quiet, verbose):
+    """Print a word-level diff of what fix would change; never writes."""
+    _check_paths(paths)
+    config = _build_config(language, apply_threshold, suggest_threshold, fuzzy, phonetic)
+    runner = _load_runner(glossary, add_glossary, config)
+    rep = Report()
+    for fr in run_files(runner, paths, Mode.DIFF):
+        rep.add(fr)
+        if fr.status == "error":
+            click.echo(f"error: {fr.message}", err=True)
+        elif fr.status == "ok" and fr.result.edits:
+            click.echo(f"--- {fr.path}")
+            click.echo(report.word_diff(fr.result))
+            if verbose and fr.result.suggestions:
+                click.echo("suggestions:")
+                click.echo(report.word_diff(fr.result, suggestions=True))
+    sys.exit(rep.return_code)
+
+
+@main.group(name="glossary")
+def glossary_group() -> None:
+    """Work on the glossary: lint, schema, impact."""
+
+
+@glossary_group.command()
+def schema() -> None:
+    """Print the JSON Schema of a glossary file (for editors that validate YAML)."""
+    click.echo(json.dumps(GlossaryFile.model_json_schema(), indent=2))
+
+
+@main.command(name="eval")
+@click.argument("input_path", required=False, type=click.Path(exists=True, dir_okay=False))
+@click.option("--reference", type=click.Path(exists=True, dir_okay=False),
+              help="The corrected reference of INPUT (same format).")
+@click.option("--clean", "clean_dir", type=click.Path(exists=True, file_okay=False),
+              help="Folder of clean sentences (*.txt, one a line) where nothing may change.")
+@click.option("--cases", "case_files", multiple=True, type=click.Path(exists=True, dir_okay=False),
+              help="Labelled case file (tests/cases/*.yaml); repeatable.")
+@click.option("--examples", default=15, show_default=True, help="How many errors to list.")
+@common_options
+def eval_command(input_path, reference, clean_dir, case_files, examples, glossary, add_glossary,
+                 language, apply_threshold, suggest_threshold, fuzzy, phonetic, quiet, verbose):
+    """Measure: WER and edit precision/recall against a reference, damage on clean text,
+    pass rate of labelled cases."""
+    from pipeline import evaluate
+
+    if bool(input_path) != bool(reference):
+        raise click.UsageError("INPUT and --reference go together")
+    if not (input_path or clean_dir or case_files):
+        raise click.UsageError("nothing to evaluate: give INPUT --reference, --clean or --cases")
+    config = _build_config(language, apply_threshold, suggest_threshold, fuzzy, phonetic)
+    runner = _load_runner(glossary, add_glossary, config)
+    if input_path:
+        s = evaluate.evaluate_reference(runner, Path(input_path), Path(reference))
+        click.echo(f"## {input_path} vs {reference}")
+        click.echo(f"WER input  {s.wer_input:.4f}")
+        click.echo(f"WER output {s.wer_output:.4f}")
+        click.echo(f"edits: predicted {s.predicted}, gold {s.gold}, correct {s.true_positives}")
+        click.echo(f"precision {s.precision:.4f}  recall {s.recall:.4f}")
+        for title, rows in (("false corrections", s.false_corrections), ("misses", s.misses)):
+            click.echo(f"{title}: {len(rows)}")
+            for before, after, ctx in rows[:examples]:
+                click.echo(f"  {before!r} -> {after!r}   | {ctx}")
+    if clean_dir:
+        c = evaluate.evaluate_clean(runner, Path(clean_dir))
+        click.echo(f"## clean text: {clean_dir}")
+        click.echo(f"sentences {c.sentences}, changed by correct_terms {c.changed} "
+                   f"({c.per_10k:.2f} per 10,000)")
+        for name, before, after in c.examples[:examples]:
+            click.echo(f"  {name}: {before}\n    -> {after}")
+    for case_file in case_files:
+        r = evaluate.evaluate_cases(runner, Path(case_file))
+        click.echo(f"## cases: {case_file}: {r.passed}/{r.total} as expected ({r.rate:.3f})")
+        for f in r.failures[:examples]:
+            click.echo(f"  [{f['label']}] {f['input']}\n    expected: {f['expected']}\n    got:      {f['got']}")
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()
+
+

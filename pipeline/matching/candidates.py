@@ -1,0 +1,95 @@
+"""Fuzzy and phonetic candidates for an n-gram, in RapidFuzz's shape.
+
+Why this score: spelling alone misses what ASR does to names (``Sam Oldman`` is 0.78
+from ``Sam Altman`` by letters but identical by sound), and sound alone is too coarse
+for short keys (``Claude`` and ``clot`` and ``cloud`` all sound ``KLT``). The confidence
+is the mean of the two, so a candidate must be close in both:
+
+    confidence = (spelling + sound) / 2      (phonetic on)
+    confidence = spelling                    (phonetic off)
+
+``spelling`` is ``rapidfuzz.fuzz.ratio`` of the lowercase letters (spaces removed),
+``sound`` the same ratio of the Dutch-folded Metaphone keys (``phonetic.py``).
+
+>>> from pipeline.glossary import Entry, Glossary
+>>> from pipeline.matching.index import compile_glossary
+>>> g = Glossary(entries=(Entry(id="sam-altman", canonical="Sam Altman", kind="person"),))
+>>> idx = compile_glossary(g, "nl")
+>>> [(c.form.output, round(c.score, 2), c.method) for c in find_candidates("Sam Oldman", idx)]
+[('Sam Altman', 0.89, 'phonetic')]
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from rapidfuzz import fuzz
+
+from pipeline.matching.index import CompiledGlossary, Form
+from pipeline.matching.phonetic import skeleton, sound_key
+from pipeline.matching.tokens import letters
+
+__all__ = ["Candidate", "find_candidates", "score_pair"]
+
+Scorer = Callable[[str, str], float]
+
+
+@dataclass(frozen=True, slots=True)
+class Candidate:
+    form: Form
+    score: float
+    spelling: float
+    sound: float
+    method: str
+
+
+def _ratio(a: str, b: str) -> float:
+    return fuzz.ratio(a, b) / 100.0
+
+
+def score_pair(
+    ngram_letters: str, ngram_sound: str, form: Form, *, phonetic: bool, scorer: Scorer = _ratio
+) -> tuple[float, float, float]:
+    """(confidence, spelling, sound) of an n-gram against one form."""
+    spelling = scorer(ngram_letters, form.letters)
+    if not phonetic:
+        return spelling, spelling, 0.0
+    sound = scorer(ngram_sound, form.sound) if ngram_sound and form.sound else 0.0
+    return (spelling + sound) / 2.0, spelling, sound
+
+
+def find_candidates(
+    ngram: str,
+    index: CompiledGlossary,
+    *,
+    scorer: Scorer = _ratio,
+    score_cutoff: float = 0.75,
+    limit: int = 3,
+) -> list[Candidate]:
+    """The best glossary forms for ``ngram``, best first, at or above ``score_cutoff``."""
+    ngram_letters = letters(ngram)
+    if not ngram_letters:
+        return []
+    ngram_sound = sound_key(ngram)
+    forms = index.blocks.get(skeleton(ngram_sound)[:2], ())
+    n = len(ngram_letters)
+    out = []
+    for form in forms:
+        m = len(form.letters)
+        # Cheap filter before scoring: lengths that far apart cannot reach the cutoff.
+        if 2 * min(n, m) / (n + m) < score_cutoff - 0.1:
+            continue
+        entry = index.entries[form.entry]
+        if not (entry.fuzzy_enabled or entry.phonetic_enabled):
+            continue
+        score, spelling, sound = score_pair(
+            ngram_letters, ngram_sound, form, phonetic=entry.phonetic_enabled, scorer=scorer
+        )
+        if not entry.fuzzy_enabled:
+            score = sound if sound >= 0.999 and spelling >= score_cutoff - 0.15 else 0.0
+        if score >= score_cutoff:
+            method = "phonetic" if sound > spelling else "fuzzy"
+            out.append(Candidate(form, score, spelling, sound, method))
+    out.sort(key=lambda c: (-c.score, c.form.ntokens))
+    return out[:limit]

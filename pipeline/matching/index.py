@@ -1,0 +1,176 @@
+"""The compiled glossary: exact keys, fuzzy forms blocked by sound, word commonness.
+
+Why compile: the transcript is scanned once, and each position costs one set lookup
+(is this token the start of any term?) unless it is a candidate. Fuzzy forms are
+grouped by the first two consonants of their sound key, so a candidate n-gram is
+scored against a handful of forms, not the whole glossary (issue 7). The compiled
+index is cached on disk keyed on the glossary's content hash.
+
+>>> from pipeline.glossary import Entry, Glossary
+>>> g = Glossary(entries=(Entry(id="openai", canonical="OpenAI", kind="company",
+...                             variants=["Open AI", "open en jij"]),))
+>>> idx = compile_glossary(g, "nl")
+>>> sorted(idx.exact), idx.max_tokens
+(['open ai', 'open en jij', 'openai'], 3)
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import pickle
+from collections import defaultdict
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+from pipeline.glossary import Entry, Glossary, Variant
+from pipeline.matching.phonetic import skeleton, sound_key
+from pipeline.matching.tokens import letters, phrase_key, tokenize
+
+__all__ = ["CompiledGlossary", "Form", "compile_glossary", "load_compiled", "zipf"]
+
+CACHE_VERSION = 3
+
+
+@dataclass(frozen=True, slots=True)
+class Form:
+    """One spelling of an entry that transcripts are compared with."""
+
+    entry: int  # index into CompiledGlossary.entries
+    text: str
+    output: str  # what a match is replaced with (the canonical, or a surname)
+    variant: int | None  # index into entry.variants, None for canonical/derived forms
+    ntokens: int
+    letters: str
+    sound: str
+
+
+@dataclass
+class CompiledGlossary:
+    entries: tuple[Entry, ...]
+    language: str
+    digest: str
+    #: phrase key -> forms with that key (canonicals and exact variants)
+    exact: dict[str, list[Form]] = field(default_factory=dict)
+    first_tokens: set[str] = field(default_factory=set)
+    max_tokens: int = 1
+    #: blocking key (2 consonants) -> fuzzy forms
+    blocks: dict[str, list[Form]] = field(default_factory=dict)
+    max_fuzzy_tokens: int = 1
+
+    def __getstate__(self) -> dict:
+        return self.__dict__
+
+    def __setstate__(self, state: dict) -> None:
+        self.__dict__.update(state)
+
+
+def _surname(entry: Entry) -> str | None:
+    words = entry.canonical.split()
+    if entry.kind == "person" and len(words) >= 2 and sum(c.isalpha() for c in words[-1]) >= 5:
+        return words[-1]
+    return None
+
+
+def compile_glossary(glossary: Glossary, language: str) -> CompiledGlossary:
+    entries = tuple(e for e in glossary.entries)
+    idx = CompiledGlossary(entries=entries, language=language, digest=glossary.digest)
+    exact: dict[str, list[Form]] = defaultdict(list)
+    blocks: dict[str, list[Form]] = defaultdict(list)
+
+    def form(i: int, text: str, output: str, variant: int | None) -> Form:
+        return Form(i, text, output, variant, len(tokenize(text)), letters(text), sound_key(text))
+
+    for i, entry in enumerate(entries):
+        canonical = form(i, entry.canonical, entry.canonical, None)
+        exact[phrase_key(entry.canonical)].append(canonical)
+        variant_forms = []
+        if entry.applies_to(language):
+            for j, variant in enumerate(entry.variants):
+                f = form(i, variant.text, entry.canonical, j)
+                exact[phrase_key(variant.text)].append(f)
+                variant_forms.append((variant, f))
+        if entry.fuzzy_enabled or entry.phonetic_enabled:
+            fuzzy_forms = [canonical] + [f for v, f in variant_forms if not v.guarded]
+            surname = _surname(entry)
+            if surname:
+                fuzzy_forms.append(form(i, surname, surname, None))
+            for f in fuzzy_forms:
+                if len(f.letters) >= 4:
+                    blocks[skeleton(f.sound)[:2]].append(f)
+                    idx.max_fuzzy_tokens = max(idx.max_fuzzy_tokens, f.ntokens)
+    idx.exact = dict(exact)
+    idx.blocks = dict(blocks)
+    idx.first_tokens = {
+        toks[0].norm for forms in exact.values() for f in forms if (toks := tokenize(f.text))
+    }
+    idx.max_tokens = max((f.ntokens for forms in exact.values() for f in forms), default=1)
+    return idx
+
+
+def _cache_dir() -> Path:
+    base = os.environ.get("TRANSCRIPT_FIX_CACHE") or os.environ.get("XDG_CACHE_HOME")
+    return Path(base) / "transcript-fix" if base else Path.home() / ".cache" / "transcript-fix"
+
+
+def load_compiled(glossary: Glossary, language: str, *, use_cache: bool = True) -> CompiledGlossary:
+    """``compile_glossary`` with an on-disk cache keyed on the glossary's content hash.
+
+    Why: the pre-commit path runs once per commit and must stay under a second (issue 7);
+    a stale cache cannot be used because the key is the hash of every glossary file.
+    """
+    if not use_cache or not glossary.digest:
+        return compile_glossary(glossary, language)
+    path = _cache_dir() / f"index-v{CACHE_VERSION}-{language}-{glossary.digest[:32]}.pickle"
+    try:
+        with path.open("rb") as fh:
+            cached = pickle.load(fh)
+        if isinstance(cached, CompiledGlossary) and cached.digest == glossary.digest:
+            return cached
+    except (OSError, pickle.PickleError, EOFError, AttributeError, TypeError):
+        pass
+    compiled = compile_glossary(glossary, language)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_suffix(f".{os.getpid()}.tmp")
+        with tmp.open("wb") as fh:
+            pickle.dump(compiled, fh, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(tmp, path)
+    except OSError:
+        pass  # a read-only home is no reason to fail a run
+    return compiled
+
+
+@lru_cache(maxsize=8)
+def _freqs(language: str) -> dict[str, float]:
+    from wordfreq import get_frequency_dict
+
+    try:
+        return get_frequency_dict(language, wordlist="best")
+    except (LookupError, ValueError):
+        return {}
+
+
+@lru_cache(maxsize=500_000)
+def zipf(phrase: str, language: str) -> float:
+    """wordfreq Zipf frequency of a word or phrase (words combined as wordfreq does).
+
+    >>> zipf("open", "nl") > 5 > zipf("anthropic", "nl")
+    True
+    """
+    freqs = _freqs(language)
+    words = phrase.lower().split()
+    if not words:
+        return 0.0
+    inv = 0.0
+    for w in words:
+        f = freqs.get(w, 0.0)
+        if f <= 0:
+            return 0.0
+        inv += 1.0 / f
+    return round(math.log10(1.0 / inv * 1e9), 2)
+
+
+def variant_of(form: Form, entries: tuple[Entry, ...]) -> Variant | None:
+    return entries[form.entry].variants[form.variant] if form.variant is not None else None

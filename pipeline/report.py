@@ -1,0 +1,154 @@
+"""Render results for people and machines; every function returns a string.
+
+Why word-level: the seed is one 70 KB line, so a line diff shows the whole transcript
+for every edit. The diff here is built from edit positions in one pass: a few words of
+context, ``[-before-]{+after+}``, a few words after.
+
+>>> from pipeline.api import fix_text
+>>> from pipeline.glossary import Entry, Glossary
+>>> g = Glossary(entries=(Entry(id="openai", canonical="OpenAI", kind="company", variants=["Open AI"]),))
+>>> r = fix_text("vandaag heeft Open AI iets nieuws gelanceerd", glossary=g)
+>>> print(word_diff(r))
+1: …vandaag heeft [-Open AI-]{+OpenAI+} iets nieuws gelanceerd…
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from pipeline.api import FileResult, Result
+
+__all__ = ["check_lines", "summarize", "summary_markdown", "to_json", "to_markdown", "word_diff"]
+
+CONTEXT_WORDS = 6
+
+
+def _context(text: str, start: int, end: int, words: int = CONTEXT_WORDS) -> tuple[str, str]:
+    left = text[max(0, start - 200) : start].split(" ")[-words - 1 :]
+    right = text[end : end + 200].split(" ")[: words + 1]
+    return " ".join(left).lstrip("\n").split("\n")[-1], " ".join(right).split("\n")[0]
+
+
+def word_diff(result: Result, *, suggestions: bool = False) -> str:
+    text = result.original.text
+    edits = result.suggestions if suggestions else result.edits
+    lines = []
+    for e in edits:
+        left, right = _context(text, e.start, e.end)
+        where = e.cue_time or e.line
+        lines.append(f"{where}: …{left}[-{e.before}-]{{+{e.after}+}}{right}…")
+    return "\n".join(lines)
+
+
+def check_lines(fr: FileResult) -> list[str]:
+    """``path:line:col: before -> after (rule)`` per edit, as linters print them."""
+    out = []
+    for e in fr.result.edits if fr.result else ():
+        col = e.column if e.column is not None else 1
+        before = e.before.strip() or e.before
+        out.append(f"{fr.path}:{e.line or 1}:{col}: {before!r} -> {e.after!r} ({e.stage}:{e.rule})")
+    return out
+
+
+def _edit_rows(edits: Sequence) -> list[dict]:
+    return [e.as_dict() | {"context": e.context} for e in edits]
+
+
+def to_json(fr: FileResult) -> str:
+    r = fr.result
+    data = {
+        "path": fr.path,
+        "format": r.original.fmt,
+        "language": r.original.language,
+        "title": r.original.meta.get("title"),
+        "video_id": r.original.meta.get("video_id"),
+        "edits": _edit_rows(r.edits),
+        "suggestions": _edit_rows(r.suggestions),
+    }
+    return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+
+
+def _cell(text: str) -> str:
+    return text.replace("|", "\\|").replace("\n", "⏎") or "∅"
+
+
+def to_markdown(fr: FileResult) -> str:
+    r = fr.result
+    out = [f"# transcript-fix report: `{fr.rel}`", ""]
+    by_stage = Counter(e.stage for e in r.edits)
+    out.append(
+        f"{len(r.edits)} edits ("
+        + ", ".join(f"{k}: {v}" for k, v in sorted(by_stage.items()))
+        + f"), {len(r.suggestions)} suggestions for review."
+    )
+    out += ["", "## Word diff", "", "```diff"]
+    out.append(word_diff(r) or "(no changes)")
+    out += ["```", "", "## Edits", ""]
+    out.append("| where | stage | rule | method | score | before | after |")
+    out.append("|---|---|---|---|---|---|---|")
+    for e in r.edits:
+        where = e.cue_time or f"{e.line}:{e.column}"
+        out.append(
+            f"| {where} | {e.stage} | {e.rule} | {e.method} | {e.score:.2f} | {_cell(e.before)} | {_cell(e.after)} |"
+        )
+    if r.suggestions:
+        out += ["", "## Suggestions (not applied)", ""]
+        out.append("| where | rule | method | score | before | after | context |")
+        out.append("|---|---|---|---|---|---|---|")
+        for e in r.suggestions:
+            where = e.cue_time or f"{e.line}:{e.column}"
+            out.append(
+                f"| {where} | {e.rule} | {e.method} | {e.score:.2f} | {_cell(e.before)} | {_cell(e.after)} | {_cell(e.context)} |"
+            )
+    return "\n".join(out) + "\n"
+
+
+def summarize(results: Iterable[FileResult]) -> dict:
+    """Files, edits per stage and per term, suggestions, errors: the corpus summary."""
+    stages: Counter = Counter()
+    terms: Counter = Counter()
+    files = []
+    errors = []
+    skipped = []
+    n_suggestions = 0
+    for fr in results:
+        if fr.status == "error":
+            errors.append(fr.message)
+            continue
+        if fr.status == "skipped":
+            skipped.append(fr.path)
+            continue
+        r = fr.result
+        stages.update(e.stage for e in r.edits)
+        terms.update(e.rule for e in r.edits if e.stage == "correct_terms")
+        n_suggestions += len(r.suggestions)
+        files.append({"path": fr.path, "edits": len(r.edits), "suggestions": len(r.suggestions)})
+    return {
+        "files": files,
+        "edits_per_stage": dict(sorted(stages.items())),
+        "edits_per_term": dict(terms.most_common()),
+        "suggestions": n_suggestions,
+        "skipped": skipped,
+        "errors": errors,
+    }
+
+
+def summary_markdown(summary: dict) -> str:
+    out = ["# transcript-fix run summary", ""]
+    out.append("| file | edits | suggestions |")
+    out.append("|---|---|---|")
+    for f in summary["files"]:
+        out.append(f"| {_cell(f['path'])} | {f['edits']} | {f['suggestions']} |")
+    out += ["", "## Edits per stage", ""]
+    out += [f"- {k}: {v}" for k, v in summary["edits_per_stage"].items()] or ["- none"]
+    out += ["", "## Edits per term", ""]
+    out += [f"- {k}: {v}" for k, v in summary["edits_per_term"].items()] or ["- none"]
+    if summary["errors"]:
+        out += ["", "## Errors", ""] + [f"- {m}" for m in summary["errors"]]
+    if summary["skipped"]:
+        out += ["", "## Skipped", ""] + [f"- {m}" for m in summary["skipped"]]
+    return "\n".join(out) + "\n"

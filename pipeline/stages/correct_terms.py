@@ -1,0 +1,267 @@
+"""``correct_terms``: misheard terms -> glossary spelling (exact, then fuzzy/phonetic).
+
+Why this order: exact variants are what curators vetted, so they are found first and
+protect their tokens; fuzzy and phonetic candidates are only looked for around rare
+tokens (a word that is ordinary in the transcript's language never anchors one), the
+cheap filter that keeps the scan linear (issue 7). Every candidate then passes the
+entry's context guards; an ordinary word (``open``, ``cloud``, ``max``) needs a guard
+that holds, otherwise it is only suggested (house style point 5). Overlapping
+candidates resolve to the best non-overlapping set: exact before fuzzy, longer before
+shorter, higher score first.
+
+>>> from pipeline.config import Config
+>>> from pipeline.formats.text import read_text
+>>> from pipeline.glossary import Entry, Glossary
+>>> from pipeline.matching.index import compile_glossary
+>>> g = Glossary(entries=(
+...     Entry(id="openai", canonical="OpenAI", kind="company", variants=["Open AI"]),
+...     Entry(id="anthropic", canonical="Anthropic", kind="company"),
+...     Entry(id="claude", canonical="Claude", kind="model"),
+... ))
+>>> doc = read_text("Open AI's model en Antropik met claude 4,5")
+>>> new, edits = correct_terms(doc, Config(), compile_glossary(g, "nl"))
+>>> new.text
+"OpenAI's model en Anthropic met Claude 4.5"
+>>> [(e.before, e.method) for e in edits]
+[('Open AI', 'exact'), ('Antropik', 'phonetic'), ('claude 4,5', 'exact')]
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from pipeline.config import Config
+from pipeline.matching.candidates import find_candidates
+from pipeline.matching.guards import phrase_hits
+from pipeline.matching.index import CompiledGlossary, Form, variant_of, zipf
+from pipeline.matching.tokens import Token, gap_key, letters, tokenize
+from pipeline.model import Document, Edit
+
+__all__ = ["correct_terms"]
+
+STAGE = "correct_terms"
+APPLY, SUGGEST, PROTECT = "apply", "suggest", "protect"
+_DECIMAL_COMMA = re.compile(r"\d+,\d+$")
+_SENTENCE_END = re.compile(r"[.!?:]\s*$")
+#: Kinds whose names carry version numbers (``Claude 4,5`` -> ``Claude 4.5``).
+VERSIONED_KINDS = frozenset({"model", "product"})
+
+
+@dataclass(slots=True)
+class _Hit:
+    i: int  # first token
+    j: int  # one past the last token
+    form: Form
+    score: float
+    method: str
+    status: str
+    rule: str  # the entry id
+    end_cut: int = 0  # characters of a plural/possessive suffix left outside the edit
+
+    @property
+    def rank(self) -> tuple:
+        tier = 0 if self.method == "exact" else 1
+        return (tier, -(self.j - self.i), -self.score)
+
+
+def correct_terms(
+    doc: Document, config: Config, glossary: CompiledGlossary
+) -> tuple[Document, list[Edit]]:
+    cfg = config.correct_terms
+    edits: list[Edit] = []
+    if glossary is None or not glossary.entries:
+        return doc, edits
+    language = doc.language or config.language
+    for a, b in doc.regions:
+        edits.extend(_correct_region(doc, a, b, config, glossary, language))
+    edits.sort(key=lambda e: (e.start, not e.applied))
+    return doc.with_edits(edits), edits
+
+
+def _correct_region(doc, a, b, config, idx, language):
+    cfg = config.correct_terms
+    text = doc.text
+    toks = tokenize(text, a, b)
+    norms = [t.norm for t in toks]
+    n = len(toks)
+    gaps = [""] + [
+        gap_key(text[toks[k - 1].end : toks[k].start], norms[k - 1], norms[k]) for k in range(1, n)
+    ]
+    hits: list[_Hit] = []
+    # Exact pass: one set lookup per token unless it can start a term.
+    for i in range(n):
+        if norms[i] not in idx.first_tokens and not (
+            norms[i].endswith("s") and norms[i][:-1] in idx.first_tokens
+        ):
+            continue
+        key = ""
+        for j in range(i + 1, min(n, i + idx.max_tokens) + 1):
+            key = norms[i] if j == i + 1 else key + gaps[j - 1] + norms[j - 1]
+            if j > i + 1 and gaps[j - 1] not in ("", " "):
+                break
+            forms = idx.exact.get(key)
+            cut = 0
+            if not forms and key.endswith("s") and len(norms[j - 1]) >= 4:
+                forms, cut = idx.exact.get(key[:-1]), 1
+            if forms:
+                hit = _exact_hit(text, toks, norms, i, j, cut, forms, idx, cfg, language)
+                if hit:
+                    hits.append(hit)
+    taken = _resolve([h for h in hits if h.status in (APPLY, PROTECT)], n)
+    covered = [False] * n
+    for h in taken:
+        for k in range(h.i, h.j):
+            covered[k] = True
+    suggestions = [h for h in hits if h.status == SUGGEST]
+    # Fuzzy and phonetic pass, anchored on rare tokens only.
+    if cfg.fuzzy or cfg.phonetic:
+        fuzzy = _fuzzy_hits(text, toks, norms, gaps, covered, idx, cfg, language)
+        applied = _resolve([h for h in fuzzy if h.status == APPLY], n, blocked=covered)
+        taken.extend(applied)
+        for h in applied:
+            for k in range(h.i, h.j):
+                covered[k] = True
+        suggestions.extend(h for h in fuzzy if h.status == SUGGEST)
+    out = []
+    for h in taken:
+        if h.status == APPLY:
+            out.extend(_edits_for(doc, toks, norms, h, applied=True))
+    for h in _resolve(suggestions, n, blocked=covered):
+        out.extend(_edits_for(doc, toks, norms, h, applied=False))
+    return out
+
+
+def _guard_state(entry, variant, norms, i, j) -> tuple[bool, bool, bool]:
+    """(forbidden, has_require, required_ok) for a match of tokens i..j."""
+    forbid = entry.forbid_any + (variant.forbid_any if variant else ())
+    require = entry.require_any + (variant.require_any if variant else ())
+    forbidden = bool(forbid) and phrase_hits(forbid, norms, i, j, entry.window)
+    ok = bool(require) and phrase_hits(require, norms, i, j, entry.window)
+    return forbidden, bool(require), ok
+
+
+def _exact_hit(text, toks, norms, i, j, cut, forms, idx, cfg, language) -> _Hit | None:
+    span = text[toks[i].start : toks[j - 1].end - cut]
+    entry_ids = {f.entry for f in forms}
+    # The same spelling under two entries is ambiguous: suggest, never rewrite.
+    ambiguous = len(entry_ids) > 1
+    form = next((f for f in forms if f.output == span), None) or next(
+        (f for f in forms if f.variant is None), forms[0]
+    )
+    if form.output == span:
+        return _Hit(i, j, form, 1.0, "exact", PROTECT, idx.entries[form.entry].id, cut)
+    entry = idx.entries[form.entry]
+    variant = variant_of(form, idx.entries)
+    forbidden, has_require, required_ok = _guard_state(entry, variant, norms, i, j)
+    if forbidden:
+        return None
+    if entry.kind in VERSIONED_KINDS and j < len(norms) and norms[j][:1].isdigit():
+        required_ok = True  # "claude 4,5", "gemini 2.5": a version number vouches for it
+    status = APPLY
+    if has_require and not required_ok:
+        status = SUGGEST
+    elif variant is None and not required_ok:
+        # The canonical in other casing (``max`` -> ``Max``): an ordinary word is only
+        # rewritten when a guard vouches for it (issue 4). Exact variants were vetted
+        # by the lint, which demands a guard on every ordinary-word variant.
+        if zipf(" ".join(norms[i:j]), language) >= cfg.common_word_zipf:
+            status = SUGGEST
+    if ambiguous:
+        status = SUGGEST
+    return _Hit(i, j, form, 1.0, "exact", status, entry.id, cut)
+
+
+def _fuzzy_hits(text, toks, norms, gaps, covered, idx, cfg, language) -> list[_Hit]:
+    n = len(toks)
+    width = idx.max_fuzzy_tokens + 1
+    hits: list[_Hit] = []
+    seen: set[tuple[int, int]] = set()
+    cache: dict[str, list] = {}
+    for k in range(n):
+        word = norms[k]
+        if covered[k] or len(word) < 3 or not any(c.isalpha() for c in word):
+            continue
+        if zipf(word, language) >= cfg.common_word_zipf:
+            continue
+        for i in range(max(0, k - width + 1), k + 1):
+            for j in range(k + 1, min(n, i + width) + 1):
+                if (i, j) in seen or any(covered[i:j]):
+                    continue
+                if any(gaps[m] not in ("", " ") for m in range(i + 1, j)):
+                    continue
+                seen.add((i, j))
+                ngram = text[toks[i].start : toks[j - 1].end]
+                if len(letters(ngram)) < cfg.min_fuzzy_letters:
+                    continue
+                key = " ".join(norms[i:j])
+                cands = cache.get(key)
+                if cands is None:
+                    cands = find_candidates(ngram, idx, score_cutoff=cfg.suggest_threshold)
+                    cache[key] = cands
+                for c in cands[:1]:
+                    if c.form.output.lower() == ngram.lower():
+                        continue
+                    entry = idx.entries[c.form.entry]
+                    forbidden, has_require, required_ok = _guard_state(entry, None, norms, i, j)
+                    if forbidden:
+                        continue
+                    status = APPLY if c.score >= cfg.apply_threshold else SUGGEST
+                    if has_require and not required_ok:
+                        status = SUGGEST
+                    method = c.method if cfg.phonetic else "fuzzy"
+                    hits.append(_Hit(i, j, c.form, c.score, method, status, entry.id))
+    return hits
+
+
+def _resolve(hits: list[_Hit], n: int, blocked: list[bool] | None = None) -> list[_Hit]:
+    """The best non-overlapping hits: exact first, then longer, then higher score."""
+    used = list(blocked) if blocked else [False] * n
+    chosen = []
+    for h in sorted(hits, key=lambda h: h.rank):
+        if any(used[h.i : h.j]):
+            continue
+        for k in range(h.i, h.j):
+            used[k] = True
+        chosen.append(h)
+    chosen.sort(key=lambda h: h.i)
+    return chosen
+
+
+def _edits_for(doc: Document, toks: list[Token], norms, h: _Hit, applied: bool) -> list[Edit]:
+    text = doc.text
+    start, end = toks[h.i].start, toks[h.j - 1].end - h.end_cut
+    after = h.form.output
+    # A version with a Dutch decimal comma right after a model name: Claude 4,5 -> 4.5.
+    if h.j < len(toks) and h.end_cut == 0 and _DECIMAL_COMMA.fullmatch(text[toks[h.j].start : toks[h.j].end]):
+        gap = text[end : toks[h.j].start]
+        if gap == " " and not after[-1:].isdigit():
+            version = text[toks[h.j].start : toks[h.j].end]
+            end = toks[h.j].end
+            after = f"{after} {version.replace(',', '.')}"
+    if after[:1].islower() and _sentence_start(text, start):
+        after = after[:1].upper() + after[1:]
+    before = text[start:end]
+    if before == after:
+        return []
+    pieces = [(start, end, before, after)]
+    if "\n" in before:
+        if not doc.cues:
+            applied = False  # never join two lines of a note or text file
+        elif len(before.split()) == len(after.split()):
+            # A phrase split across cues: each corrected word goes back to its cue.
+            pieces = []
+            for m_b, w_a in zip(re.finditer(r"\S+", before), after.split(), strict=True):
+                if m_b.group() != w_a:
+                    pieces.append((start + m_b.start(), start + m_b.end(), m_b.group(), w_a))
+    return [
+        Edit(STAGE, h.rule, h.method, round(h.score, 4), s, e, bf, af, applied=applied)
+        for s, e, bf, af in pieces
+    ]
+
+
+def _sentence_start(text: str, pos: int) -> bool:
+    """At the start of the text, of a line, or after ``.``/``!``/``?``/``:``."""
+    if pos == 0 or text[pos - 1] == "\n":
+        return True
+    return bool(_SENTENCE_END.search(text[max(0, pos - 3) : pos]))

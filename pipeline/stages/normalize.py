@@ -1,0 +1,86 @@
+"""``normalize``: HTML entities, mojibake and Unicode NFC, stray whitespace.
+
+Why each: YouTube caption dumps carry ``&amp;`` and ``&#39;`` (seed: ``&amp;``); text that
+went through a wrong codec shows ``CafÃ©``, which ftfy repairs; NO-BREAK spaces mask
+``[\\u00a0__\\u00a0]`` (corpora/markers) and double spaces break term matching.
+
+>>> from pipeline.model import Document
+>>> from pipeline.config import Config
+>>> doc = Document("R&amp;D  in  CafÃ© e\\u0301", "text", regions=((0, 22),))
+>>> new, edits = normalize(doc, Config(), None)
+>>> new.text, [e.rule for e in edits]
+('R&D in Café é', ['html-entity', 'whitespace', 'whitespace', 'mojibake', 'unicode-nfc'])
+"""
+
+from __future__ import annotations
+
+import html
+import re
+import unicodedata
+
+import ftfy
+from ftfy.badness import is_bad
+
+from pipeline.config import Config
+from pipeline.model import Document, Edit
+
+__all__ = ["normalize"]
+
+STAGE = "normalize"
+_ENTITY = re.compile(r"&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});")
+# Runs of horizontal whitespace that are not exactly one plain space, between words.
+_SPACES = re.compile(r"(?<=\S)(?: {2,}|[\t\u00a0\u2000-\u200a\u202f\u205f\u3000][ \t\u00a0\u2000-\u200a\u202f\u205f\u3000]*| [\t\u00a0\u2000-\u200a\u202f\u205f\u3000]+)(?=\S)")
+_ZERO_WIDTH = re.compile(r"[\u200b\ufeff]")
+_WORD = re.compile(r"\S+")
+
+
+def _rule_edit(rule: str, start: int, before: str, after: str) -> Edit:
+    return Edit(STAGE, rule, "rule", 1.0, start, start + len(before), before, after)
+
+
+def normalize(doc: Document, config: Config, glossary: object) -> tuple[Document, list[Edit]]:
+    cfg = config.normalize
+    edits: list[Edit] = []
+    for a, b in doc.regions:
+        chunk = doc.text[a:b]
+        taken: list[tuple[int, int]] = []
+        if cfg.html_entities and "&" in chunk:
+            for m in _ENTITY.finditer(chunk):
+                decoded = html.unescape(m.group())
+                if decoded != m.group():
+                    if decoded.isspace():
+                        decoded = " "
+                    edits.append(_rule_edit("html-entity", a + m.start(), m.group(), decoded))
+                    taken.append((m.start(), m.end()))
+        if cfg.whitespace:
+            for m in _ZERO_WIDTH.finditer(chunk):
+                edits.append(_rule_edit("zero-width", a + m.start(), m.group(), ""))
+                taken.append((m.start(), m.end()))
+            for m in _SPACES.finditer(chunk):
+                if not _overlaps(taken, m.start(), m.end()):
+                    edits.append(_rule_edit("whitespace", a + m.start(), m.group(), " "))
+                    taken.append((m.start(), m.end()))
+        if cfg.fix_encoding and not chunk.isascii():
+            check_bad = is_bad(chunk)
+            check_nfc = not unicodedata.is_normalized("NFC", chunk)
+            if check_bad or check_nfc:
+                for m in _WORD.finditer(chunk):
+                    word = m.group()
+                    if word.isascii() or _overlaps(taken, m.start(), m.end()):
+                        continue
+                    fixed, rule = word, ""
+                    if check_bad and is_bad(word):
+                        fixed = ftfy.fix_text(word, normalization="NFC", uncurl_quotes=False,
+                                              fix_latin_ligatures=False, fix_character_width=False)
+                        rule = "mojibake"
+                    elif check_nfc:
+                        fixed = unicodedata.normalize("NFC", word)
+                        rule = "unicode-nfc"
+                    if fixed != word:
+                        edits.append(_rule_edit(rule, a + m.start(), word, fixed))
+    edits.sort(key=lambda e: e.start)
+    return doc.with_edits(edits), edits
+
+
+def _overlaps(spans: list[tuple[int, int]], a: int, b: int) -> bool:
+    return any(s < b and a < e for s, e in spans)
