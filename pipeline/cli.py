@@ -252,6 +252,47 @@ def schema() -> None:
     click.echo(json.dumps(GlossaryFile.model_json_schema(), indent=2))
 
 
+@glossary_group.command()
+@click.argument("paths", nargs=-1, type=click.Path())
+@click.option("--strict", is_flag=True, help="Treat warnings as errors.")
+def lint(paths, strict) -> None:
+    """Check glossary files: schema, duplicates, sorting, common words, guards."""
+    from pipeline.curation import lint_glossary
+
+    problems = lint_glossary([Path(p) for p in (paths or [str(default_glossary_dir())])])
+    errors = [p for p in problems if p.level == "error" or strict]
+    for p in problems:
+        if p.level == "error":
+            click.echo(str(p), err=True)
+    warnings = [p for p in problems if p.level == "warning"]
+    if warnings:
+        click.echo(f"{len(warnings)} warnings (run with --strict to fail on them):", err=True)
+        for p in warnings[:20]:
+            click.echo(f"  {p}", err=True)
+    click.echo(f"glossary lint: {len(errors)} errors, {len(warnings)} warnings")
+    sys.exit(1 if errors else 0)
+
+
+@glossary_group.command()
+@click.argument("old", type=click.Path(exists=True))
+@click.argument("new", type=click.Path(exists=True))
+@click.option("--corpus", multiple=True, required=True, type=click.Path(exists=True),
+              help="Transcripts (files or folders) to run both glossaries over.")
+@click.option("--out", "out_file", type=click.Path(dir_okay=False), help="Also write the Markdown here.")
+@click.option("--language", default="nl", show_default=True)
+def impact(old, new, corpus, out_file, language) -> None:
+    """Show which corrections appear, disappear or change from glossary OLD to NEW."""
+    from pipeline.curation import impact as run_impact, impact_markdown
+
+    config = _build_config(language, None, None, True, True)
+    old_runner = _load_runner((old,), (), config)
+    new_runner = _load_runner((new,), (), config)
+    text = impact_markdown(run_impact(old_runner, new_runner, corpus), corpus)
+    click.echo(text, nl=False)
+    if out_file:
+        Path(out_file).write_text(text, encoding="utf-8")
+
+
 @main.command(name="eval")
 @click.argument("input_path", required=False, type=click.Path(exists=True, dir_okay=False))
 @click.option("--reference", type=click.Path(exists=True, dir_okay=False),

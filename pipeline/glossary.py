@@ -204,7 +204,7 @@ def default_glossary_dir(cwd: Path | None = None) -> Path:
     return bundled_glossary_dir()
 
 
-def _node_lines(text: str) -> dict[tuple, int]:
+def node_lines(text: str) -> dict[tuple, int]:
     """Map (entry index,) and (entry index, field) to 1-based YAML line numbers."""
     lines: dict[tuple, int] = {}
     try:
@@ -244,7 +244,7 @@ def parse_glossary_file(path: Path, text: str) -> GlossaryFile:
     except ValidationError as exc:
         err = exc.errors()[0]
         loc = tuple(err["loc"])
-        lines = _node_lines(text)
+        lines = node_lines(text)
         entry_id = field = None
         line = None
         if len(loc) >= 2 and loc[0] == "entries" and isinstance(loc[1], int):
@@ -296,7 +296,7 @@ def load_glossary(paths: Path | str | Iterable[Path | str]) -> Glossary:
                 raise GlossaryError(str(file), f"cannot read: {exc}") from None
             digest.update(file.name.encode() + b"\0" + raw + b"\0")
             parsed = parse_glossary_file(file, text)
-            lines = _node_lines(text)
+            lines = node_lines(text)
             for i, entry in enumerate(parsed.entries):
                 if entry.id in owner:
                     raise GlossaryError(
