@@ -53,6 +53,9 @@ class CorrectTermsConfig(_Section):
     #: Exact variants are what curators vetted; they are always on when the stage is.
     fuzzy: bool = True
     phonetic: bool = True
+    #: Fold Dutch spellings of sounds (ij/ei, oe, g/ch, w/v, sch, th...) before the
+    #: phonetic key, so "Entropic" and "Anthropic" sound alike (matching/phonetic.py).
+    dutch_fold: bool = True
     #: At or above this confidence a fuzzy/phonetic match is applied. 0.90 keeps clean
     #: Dutch text unchanged (``make eval``: 0 changed sentences per 10,000 at 0.90).
     apply_threshold: Unit = 0.90
@@ -62,6 +65,15 @@ class CorrectTermsConfig(_Section):
     #: transcript's language (3.0 = once per million words: cloud 3.8, open 5.5, meter 5.2,
     #: but slack 2.4 and sonnet 2.5 in Dutch). Ordinary words need a context guard.
     common_word_zipf: float = 3.0
+    #: A fuzzy/phonetic match is only applied when its spelling alone is this close too:
+    #: sound keys are coarse (chatbot ~ ChatGPT, Spiere ~ Zapier both score 0.9 by
+    #: sound), and no dev-case misspelling had spelling < 0.75 (``make eval``).
+    fuzzy_min_spelling: Unit = 0.75
+    #: A single word at or above this Zipf frequency (transcript language or English) is
+    #: a real word: fuzzy matches on it are only suggested. Real misrecognitions of names
+    #: are mostly non-words (Entropick, Karpatie); real words near a name are mostly
+    #: other words (mollig ~ Mollick, Blondeel ~ Blendle, copiloot ~ Copilot).
+    known_word_zipf: float = 1.5
     #: Fuzzy candidates shorter than this many letters are not scored: short words are
     #: all close to each other (Grok ~ grof, Veo ~ veto) and would only add noise.
     min_fuzzy_letters: Annotated[int, Field(ge=2)] = 5

@@ -49,13 +49,20 @@ def _ratio(a: str, b: str) -> float:
 
 
 def score_pair(
-    ngram_letters: str, ngram_sound: str, form: Form, *, phonetic: bool, scorer: Scorer = _ratio
+    ngram_letters: str,
+    ngram_sound: str,
+    form: Form,
+    *,
+    phonetic: bool,
+    scorer: Scorer = _ratio,
+    dutch_fold: bool = True,
 ) -> tuple[float, float, float]:
     """(confidence, spelling, sound) of an n-gram against one form."""
     spelling = scorer(ngram_letters, form.letters)
     if not phonetic:
         return spelling, spelling, 0.0
-    sound = scorer(ngram_sound, form.sound) if ngram_sound and form.sound else 0.0
+    form_sound = form.sound if dutch_fold else form.sound_plain
+    sound = scorer(ngram_sound, form_sound) if ngram_sound and form_sound else 0.0
     return (spelling + sound) / 2.0, spelling, sound
 
 
@@ -66,13 +73,15 @@ def find_candidates(
     scorer: Scorer = _ratio,
     score_cutoff: float = 0.75,
     limit: int = 3,
+    dutch_fold: bool = True,
 ) -> list[Candidate]:
     """The best glossary forms for ``ngram``, best first, at or above ``score_cutoff``."""
     ngram_letters = letters(ngram)
     if not ngram_letters:
         return []
-    ngram_sound = sound_key(ngram)
-    forms = index.blocks.get(skeleton(ngram_sound)[:2], ())
+    ngram_sound = sound_key(ngram, dutch=dutch_fold)
+    blocks = index.blocks if dutch_fold else index.blocks_plain
+    forms = blocks.get(skeleton(ngram_sound)[:2], ())
     n = len(ngram_letters)
     out = []
     for form in forms:
@@ -84,7 +93,8 @@ def find_candidates(
         if not (entry.fuzzy_enabled or entry.phonetic_enabled):
             continue
         score, spelling, sound = score_pair(
-            ngram_letters, ngram_sound, form, phonetic=entry.phonetic_enabled, scorer=scorer
+            ngram_letters, ngram_sound, form, phonetic=entry.phonetic_enabled, scorer=scorer,
+            dutch_fold=dutch_fold,
         )
         if not entry.fuzzy_enabled:
             score = sound if sound >= 0.999 and spelling >= score_cutoff - 0.15 else 0.0

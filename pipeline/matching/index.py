@@ -30,7 +30,7 @@ from pipeline.matching.tokens import letters, phrase_key, tokenize
 
 __all__ = ["CompiledGlossary", "Form", "compile_glossary", "load_compiled", "zipf"]
 
-CACHE_VERSION = 3
+CACHE_VERSION = 4
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,6 +44,7 @@ class Form:
     ntokens: int
     letters: str
     sound: str
+    sound_plain: str  # without the Dutch fold, for measuring what the fold brings
 
 
 @dataclass
@@ -55,8 +56,9 @@ class CompiledGlossary:
     exact: dict[str, list[Form]] = field(default_factory=dict)
     first_tokens: set[str] = field(default_factory=set)
     max_tokens: int = 1
-    #: blocking key (2 consonants) -> fuzzy forms
+    #: blocking key (2 consonants of the sound key) -> fuzzy forms; and without the fold
     blocks: dict[str, list[Form]] = field(default_factory=dict)
+    blocks_plain: dict[str, list[Form]] = field(default_factory=dict)
     max_fuzzy_tokens: int = 1
 
     def __getstate__(self) -> dict:
@@ -78,9 +80,11 @@ def compile_glossary(glossary: Glossary, language: str) -> CompiledGlossary:
     idx = CompiledGlossary(entries=entries, language=language, digest=glossary.digest)
     exact: dict[str, list[Form]] = defaultdict(list)
     blocks: dict[str, list[Form]] = defaultdict(list)
+    blocks_plain: dict[str, list[Form]] = defaultdict(list)
 
     def form(i: int, text: str, output: str, variant: int | None) -> Form:
-        return Form(i, text, output, variant, len(tokenize(text)), letters(text), sound_key(text))
+        return Form(i, text, output, variant, len(tokenize(text)), letters(text),
+                    sound_key(text), sound_key(text, dutch=False))
 
     for i, entry in enumerate(entries):
         canonical = form(i, entry.canonical, entry.canonical, None)
@@ -99,9 +103,11 @@ def compile_glossary(glossary: Glossary, language: str) -> CompiledGlossary:
             for f in fuzzy_forms:
                 if len(f.letters) >= 4:
                     blocks[skeleton(f.sound)[:2]].append(f)
+                    blocks_plain[skeleton(f.sound_plain)[:2]].append(f)
                     idx.max_fuzzy_tokens = max(idx.max_fuzzy_tokens, f.ntokens)
     idx.exact = dict(exact)
     idx.blocks = dict(blocks)
+    idx.blocks_plain = dict(blocks_plain)
     idx.first_tokens = {
         toks[0].norm for forms in exact.values() for f in forms if (toks := tokenize(f.text))
     }

@@ -61,8 +61,11 @@ class _Hit:
 
     @property
     def rank(self) -> tuple:
-        tier = 0 if self.method == "exact" else 1
-        return (tier, -(self.j - self.i), -self.score)
+        # Exact: the longest match wins. Fuzzy: the best score wins, then the shorter
+        # span, so "Demis Hassabies zei" never beats "Demis Hassabies".
+        if self.method == "exact":
+            return (0, -(self.j - self.i), -self.score)
+        return (1, -self.score, self.j - self.i)
 
 
 def correct_terms(
@@ -88,18 +91,21 @@ def _correct_region(doc, a, b, config, idx, language):
     gaps = [""] + [
         gap_key(text[toks[k - 1].end : toks[k].start], norms[k - 1], norms[k]) for k in range(1, n)
     ]
+    protected = _protected_tokens(text, toks, a, b)
     hits: list[_Hit] = []
     # Exact pass: one set lookup per token unless it can start a term.
     for i in range(n):
+        if protected[i]:
+            continue
         if norms[i] not in idx.first_tokens and not (
             norms[i].endswith("s") and norms[i][:-1] in idx.first_tokens
         ):
             continue
         key = ""
         for j in range(i + 1, min(n, i + idx.max_tokens) + 1):
-            key = norms[i] if j == i + 1 else key + gaps[j - 1] + norms[j - 1]
-            if j > i + 1 and gaps[j - 1] not in ("", " "):
+            if protected[j - 1]:
                 break
+            key = norms[i] if j == i + 1 else key + gaps[j - 1] + norms[j - 1]
             forms = idx.exact.get(key)
             cut = 0
             if not forms and key.endswith("s") and len(norms[j - 1]) >= 4:
@@ -109,7 +115,7 @@ def _correct_region(doc, a, b, config, idx, language):
                 if hit:
                     hits.append(hit)
     taken = _resolve([h for h in hits if h.status in (APPLY, PROTECT)], n)
-    covered = [False] * n
+    covered = list(protected)
     for h in taken:
         for k in range(h.i, h.j):
             covered[k] = True
@@ -130,6 +136,32 @@ def _correct_region(doc, a, b, config, idx, language):
     for h in _resolve(suggestions, n, blocked=covered):
         out.extend(_edits_for(doc, toks, norms, h, applied=False))
     return out
+
+
+_PROTECTED = re.compile(
+    r"[\w.+-]+@[\w-]+(?:\.[\w-]+)*\.?"  # e-mail addresses: lasing@aireport.
+    r"|(?:https?://|www\.)\S+"  # URLs
+    r"|(?<=[\w-]\.[a-z]{2})/\S*|(?<=[\w-]\.[a-z]{3})/\S*"  # the path after a domain
+)
+
+
+def _protected_tokens(text: str, toks: list[Token], a: int, b: int) -> list[bool]:
+    """Tokens inside e-mail addresses, URLs and URL paths: never corrected.
+
+    Why: ``lasing@aireport.`` is an address that must survive, though ``aireport``
+    spells the brand AI Report (seed gold notes).
+    """
+    flags = [False] * len(toks)
+    spans = [(m.start(), m.end()) for m in _PROTECTED.finditer(text, a, b)]
+    if not spans:
+        return flags
+    k = 0
+    for t_index, tok in enumerate(toks):
+        while k < len(spans) and spans[k][1] <= tok.start:
+            k += 1
+        if k < len(spans) and spans[k][0] < tok.end:
+            flags[t_index] = True
+    return flags
 
 
 def _guard_state(entry, variant, norms, i, j) -> tuple[bool, bool, bool]:
@@ -197,10 +229,23 @@ def _fuzzy_hits(text, toks, norms, gaps, covered, idx, cfg, language) -> list[_H
                 key = " ".join(norms[i:j])
                 cands = cache.get(key)
                 if cands is None:
-                    cands = find_candidates(ngram, idx, score_cutoff=cfg.suggest_threshold)
+                    cands = find_candidates(
+                        ngram, idx, score_cutoff=cfg.suggest_threshold, dutch_fold=cfg.dutch_fold
+                    )
                     cache[key] = cands
                 for c in cands[:1]:
                     if c.form.output.lower() == ngram.lower():
+                        continue
+                    words = norms[i:j]
+                    form_words = {t.lower() for t in c.form.text.split()}
+                    if all(w in form_words for w in words):
+                        continue  # a part of the name ("Huang" of Jensen Huang), not a misspelling
+                    if j - i > 1 and any(
+                        w not in c.form.letters and _known(w, language) >= cfg.common_word_zipf
+                        for w in words
+                    ):
+                        # "Moonshot is" -> "Moonshot AI", "Diep Seek" -> "DeepSeek": an
+                        # ordinary word would be rewritten into a different one.
                         continue
                     entry = idx.entries[c.form.entry]
                     forbidden, has_require, required_ok = _guard_state(entry, None, norms, i, j)
@@ -209,9 +254,21 @@ def _fuzzy_hits(text, toks, norms, gaps, covered, idx, cfg, language) -> list[_H
                     status = APPLY if c.score >= cfg.apply_threshold else SUGGEST
                     if has_require and not required_ok:
                         status = SUGGEST
+                    if c.spelling < cfg.fuzzy_min_spelling:
+                        status = SUGGEST  # close by sound only: chatbot ~ ChatGPT, Spiere ~ Zapier
+                    if j - i == 1 and _known(word if i == k else norms[i], language) >= cfg.known_word_zipf:
+                        # A real word (mollig, Blondeel, copiloot) is what the ASR heard and
+                        # may be what was said: suggest, never rewrite (precision first).
+                        status = SUGGEST
                     method = c.method if cfg.phonetic else "fuzzy"
                     hits.append(_Hit(i, j, c.form, c.score, method, status, entry.id))
     return hits
+
+
+def _known(word: str, language: str) -> float:
+    """How ordinary a word is in the transcript's language or in English (Zipf)."""
+    z = zipf(word, language)
+    return z if language == "en" else max(z, zipf(word, "en"))
 
 
 def _resolve(hits: list[_Hit], n: int, blocked: list[bool] | None = None) -> list[_Hit]:
@@ -239,7 +296,9 @@ def _edits_for(doc: Document, toks: list[Token], norms, h: _Hit, applied: bool) 
             version = text[toks[h.j].start : toks[h.j].end]
             end = toks[h.j].end
             after = f"{after} {version.replace(',', '.')}"
-    if after[:1].islower() and _sentence_start(text, start):
+    # Only an all-lowercase canonical is capitalized (n8n -> N8n); iJustine and xAI
+    # keep their brand casing even at the start of a sentence.
+    if after.islower() and after[:1].isalpha() and _sentence_start(text, start):
         after = after[:1].upper() + after[1:]
     before = text[start:end]
     if before == after:
