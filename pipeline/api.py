@@ -15,13 +15,14 @@ from __future__ import annotations
 
 import enum
 import os
+import stat
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from pipeline.config import Config
 from pipeline.errors import ParseError, TranscriptFixError
-from pipeline.files import atomic_write, read_text_file
+from pipeline.files import atomic_write, load_text
 from pipeline.formats import EXTENSIONS, NoTranscriptSection, read_document, write_document
 from pipeline.glossary import Glossary, default_glossary_dir, load_glossary
 from pipeline.matching.index import CompiledGlossary, load_compiled
@@ -141,19 +142,30 @@ def iter_transcripts(paths: Iterable[str | Path]) -> Iterator[tuple[Path, str, b
     """(file, path relative to what was named, named explicitly) for every input.
 
     Folders are walked in sorted order without following symlinks (no loops); hidden
-    folders are skipped.
+    folders are skipped. A folder that cannot be listed is yielded as if named, so
+    reading it reports why (issue 8: never skip files silently).
     """
     for given in paths:
         given = Path(given)
         if given.is_dir():
-            for root, dirs, files in os.walk(given, followlinks=False):
+            unreadable: list[OSError] = []
+            for root, dirs, files in os.walk(given, onerror=unreadable.append, followlinks=False):
                 dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+                yield from _unreadable(unreadable, given)
                 for name in sorted(files):
                     p = Path(root) / name
                     if p.suffix.lower() in EXTENSIONS and not name.startswith("."):
                         yield p, str(p.relative_to(given)), False
+            yield from _unreadable(unreadable, given)
         else:
             yield given, given.name, True
+
+
+def _unreadable(errors: list[OSError], given: Path) -> Iterator[tuple[Path, str, bool]]:
+    while errors:
+        folder = Path(errors.pop(0).filename or given)
+        rel = str(folder.relative_to(given)) if folder != given else given.name
+        yield folder, rel, True
 
 
 def fix_path(
@@ -167,12 +179,12 @@ def fix_path(
     report_dir: Path | None = None,
 ) -> FileResult:
     """Read, fix and (in WRITE mode) write one file; errors become a failed FileResult."""
-    from pipeline import report
+    from pipeline import html_report, report
 
     try:
-        text, bom = read_text_file(path)
+        text, encoding = load_text(path)
         doc = read_document(str(path), text)
-        doc = replace(doc, meta={**doc.meta, "bom": bom})
+        doc = replace(doc, meta={**doc.meta, "bom": encoding != "utf-8", "encoding": encoding})
         result = runner.fix_document(doc)
     except NoTranscriptSection as exc:
         if explicit:
@@ -182,26 +194,41 @@ def fix_path(
         return FileResult(str(path), rel, "error", message=str(exc))
     except TranscriptFixError as exc:
         return FileResult(str(path), rel, "error", message=f"{path}: {exc}")
+    except Exception as exc:  # noqa: BLE001 - one file's bug must not abort the run (issue 8)
+        return FileResult(
+            str(path), rel, "error",
+            message=f"{path}: internal error ({type(exc).__name__}: {exc}); please report this file",
+        )
     fr = FileResult(str(path), rel, "ok", result=result)
     if mode is not Mode.WRITE:
         return fr
     try:
         if out_dir is not None:
             target = out_dir / rel
-            atomic_write(target, result.output, bom=bom)
+            # A new output file gets the source's permissions: a private transcript stays private.
+            atomic_write(target, result.output, encoding=encoding, mode=_mode_of(path))
             fr.written.append(str(target))
         elif result.output != text:
-            atomic_write(path, result.output, bom=bom)
+            atomic_write(path, result.output, encoding=encoding)
             fr.written.append(str(path))
         if report_dir is not None:
             base = report_dir / rel
             for suffix, body in (
                 (".json", report.to_json(fr)),
                 (".md", report.to_markdown(fr)),
+                (".html", html_report.render_report(fr)),
             ):
                 target = base.with_name(base.name + suffix)
                 atomic_write(target, body)
                 fr.written.append(str(target))
-    except OSError as exc:
-        return FileResult(str(path), rel, "error", message=f"{path}: cannot write: {exc.strerror or exc}")
+    except (OSError, UnicodeError) as exc:
+        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else exc
+        return FileResult(str(path), rel, "error", message=f"{path}: cannot write: {reason}")
     return fr
+
+
+def _mode_of(path: Path) -> int | None:
+    try:
+        return stat.S_IMODE(path.stat().st_mode)
+    except OSError:
+        return None

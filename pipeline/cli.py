@@ -9,13 +9,16 @@ Why thin: options become a ``Config`` and a ``Runner``; results are rendered by
 from __future__ import annotations
 
 import json
+import os
 import sys
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
 import click
+from pydantic import ValidationError
 
 from pipeline import report
 from pipeline.api import FileResult, Mode, Runner, fix_path, iter_transcripts
@@ -51,17 +54,21 @@ class Report:
         return EXIT_CLEAN
 
 
-def _build_config(language, apply_threshold, suggest_threshold, fuzzy, phonetic) -> Config:
-    data: dict = {"language": language, "correct_terms": {"fuzzy": fuzzy, "phonetic": phonetic}}
+def _build_config(
+    language, apply_threshold, suggest_threshold, fuzzy, phonetic, dutch_fold=True
+) -> Config:
+    data: dict = {
+        "language": language,
+        "correct_terms": {"fuzzy": fuzzy, "phonetic": phonetic, "dutch_fold": dutch_fold},
+    }
     if apply_threshold is not None:
         data["correct_terms"]["apply_threshold"] = apply_threshold
     if suggest_threshold is not None:
         data["correct_terms"]["suggest_threshold"] = suggest_threshold
     try:
         return Config.model_validate(data)
-    except ValueError as exc:
-        msg = "; ".join(e["msg"] for e in getattr(exc, "errors", lambda: [{"msg": str(exc)}])())
-        raise click.UsageError(msg) from None
+    except ValidationError as exc:
+        raise click.UsageError("; ".join(e["msg"] for e in exc.errors())) from None
 
 
 def _load_runner(glossary: tuple[str, ...], add_glossary: tuple[str, ...], config: Config) -> Runner:
@@ -88,6 +95,8 @@ def common_options(f):
                      help="Confidence at or above which a match is reported as a suggestion [0.80]."),
         click.option("--fuzzy/--no-fuzzy", default=True, help="Fuzzy spelling matching."),
         click.option("--phonetic/--no-phonetic", default=True, help="Phonetic matching."),
+        click.option("--dutch-fold/--no-dutch-fold", default=True,
+                     help="Fold Dutch spellings of sounds before the phonetic key."),
         click.option("-q", "--quiet", is_flag=True, help="Only errors."),
         click.option("-v", "--verbose", is_flag=True, help="Also print suggestions."),
     ]
@@ -117,10 +126,17 @@ def run_files(
     out_dir: Path | None = None,
     report_dir: Path | None = None,
     jobs: int = 1,
+    skip_non_transcripts: bool = False,
 ) -> Iterable[FileResult]:
-    """Run every transcript under ``paths``; files are the unit of work."""
+    """Run every transcript under ``paths``; files are the unit of work.
+
+    ``skip_non_transcripts`` treats named files like files found in a folder: Markdown
+    without a ``## Transcript`` section is skipped, not an error (issue 5: pre-commit
+    names every staged ``.md`` file, and a README is not a broken transcript).
+    """
     tasks = [
-        (p, rel, explicit, mode, out_dir, report_dir) for p, rel, explicit in iter_transcripts(paths)
+        (p, rel, explicit and not skip_non_transcripts, mode, out_dir, report_dir)
+        for p, rel, explicit in iter_transcripts(paths)
     ]
     if jobs <= 1 or len(tasks) <= 1:
         _init_worker(runner)
@@ -128,6 +144,12 @@ def run_files(
         return
     with ProcessPoolExecutor(max_workers=jobs, initializer=_init_worker, initargs=(runner,)) as pool:
         yield from pool.map(_work, tasks, chunksize=max(1, len(tasks) // (jobs * 8)))
+
+
+_SKIP_OPTION = click.option(
+    "--skip-non-transcripts", is_flag=True,
+    help="Skip named Markdown files without a '## Transcript' section silently instead of "
+    "failing (for the pre-commit hooks).")
 
 
 def _check_paths(paths: tuple[str, ...]) -> None:
@@ -147,35 +169,74 @@ def main() -> None:
 @click.option("--out", "out_dir", type=click.Path(file_okay=False), help="Write corrected files here (same relative paths).")
 @click.option("--in-place", is_flag=True, help="Overwrite the input files.")
 @click.option("--report-dir", type=click.Path(file_okay=False),
-              help="Write per-file JSON and Markdown reports here [OUT/reports with --out].")
-@click.option("--summary/--no-summary", default=True, help="Write summary.json/summary.md to the report folder.")
+              help="Write per-file JSON, Markdown and HTML reports here [OUT/reports with --out].")
+@click.option("--summary/--no-summary", default=True, help="Write summary.json, summary.md and index.html to the report folder.")
 @click.option("-j", "--jobs", default=1, show_default=True, type=click.IntRange(1), help="Processes.")
+@_SKIP_OPTION
 @common_options
-def fix(paths, out_dir, in_place, report_dir, summary, jobs, glossary, add_glossary, language,
-        apply_threshold, suggest_threshold, fuzzy, phonetic, quiet, verbose):
+def fix(paths, out_dir, in_place, report_dir, summary, jobs, skip_non_transcripts, glossary,
+        add_glossary, language, apply_threshold, suggest_threshold, fuzzy, phonetic, dutch_fold, quiet, verbose):
     """Correct transcripts into --out DIR (or --in-place), with reports."""
     if bool(out_dir) == bool(in_place):
         raise click.UsageError("give exactly one of --out DIR or --in-place")
     _check_paths(paths)
-    config = _build_config(language, apply_threshold, suggest_threshold, fuzzy, phonetic)
+    config = _build_config(language, apply_threshold, suggest_threshold, fuzzy, phonetic, dutch_fold)
     runner = _load_runner(glossary, add_glossary, config)
     out = Path(out_dir) if out_dir else None
     reports = Path(report_dir) if report_dir else (out / "reports" if out else None)
     rep = Report()
     results = []
-    for fr in run_files(runner, paths, Mode.WRITE, out_dir=out, report_dir=reports, jobs=jobs):
-        rep.add(fr)
-        results.append(fr)
-        _echo_result(fr, quiet, verbose)
+    with _progress(paths, quiet) as advance:
+        for fr in run_files(runner, paths, Mode.WRITE, out_dir=out, report_dir=reports, jobs=jobs,
+                            skip_non_transcripts=skip_non_transcripts):
+            rep.add(fr)
+            results.append(fr)
+            advance(fr)
+            if fr.status == "skipped" and skip_non_transcripts and not verbose:
+                continue  # issue 5: the hook leaves other Markdown alone, silently
+            _echo_result(fr, quiet, verbose)
     if reports is not None and summary:
+        from pipeline import html_report
         from pipeline.files import atomic_write
 
         data = report.summarize(results)
         atomic_write(reports / "summary.json", json.dumps(data, ensure_ascii=False, indent=2) + "\n")
         atomic_write(reports / "summary.md", report.summary_markdown(data))
+        atomic_write(reports / "index.html", html_report.render_index(results))
         if not quiet:
-            click.echo(f"reports: {reports}/ (summary.md, summary.json, one .json and .md per file)")
+            click.echo(f"reports: {reports / 'index.html'} (open in a browser); also summary.md, "
+                       "summary.json and a .json, .md and .html per file")
+    elif reports is not None and not quiet:
+        click.echo(f"reports: {reports}/ (a .json, .md and .html per file)")
     sys.exit(rep.return_code)
+
+
+@contextmanager
+def _progress(paths: tuple[str, ...], quiet: bool) -> Iterator[Callable[[FileResult], None]]:
+    """A rich progress bar (files done, edits found) on an interactive stderr.
+
+    Why only there: CI logs and pipes get one line per file instead (issue 6); ``CI`` is
+    set by GitHub Actions, GitLab and most other CI systems.
+    """
+    if quiet or os.environ.get("CI") or not sys.stderr.isatty():
+        yield lambda fr: None
+        return
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    total = sum(1 for _ in iter_transcripts(paths))
+    columns = (TextColumn("fixing"), BarColumn(), MofNCompleteColumn(), TextColumn("files"),
+               TextColumn("{task.fields[edits]} edits"), TimeElapsedColumn())
+    with Progress(*columns, console=Console(stderr=True), transient=True) as bar:
+        task = bar.add_task("fix", total=total, edits=0)
+        found = 0
+
+        def advance(fr: FileResult) -> None:
+            nonlocal found
+            found += len(fr.result.edits) if fr.result is not None else 0
+            bar.update(task, advance=1, edits=found)
+
+        yield advance
 
 
 def _echo_result(fr: FileResult, quiet: bool, verbose: bool) -> None:
@@ -197,15 +258,16 @@ def _echo_result(fr: FileResult, quiet: bool, verbose: bool) -> None:
 
 @main.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path())
+@_SKIP_OPTION
 @common_options
-def check(paths, glossary, add_glossary, language, apply_threshold, suggest_threshold, fuzzy,
-          phonetic, quiet, verbose):
+def check(paths, skip_non_transcripts, glossary, add_glossary, language, apply_threshold,
+          suggest_threshold, fuzzy, phonetic, dutch_fold, quiet, verbose):
     """Report what fix would change; never writes. Exit 1 if anything would change."""
     _check_paths(paths)
-    config = _build_config(language, apply_threshold, suggest_threshold, fuzzy, phonetic)
+    config = _build_config(language, apply_threshold, suggest_threshold, fuzzy, phonetic, dutch_fold)
     runner = _load_runner(glossary, add_glossary, config)
     rep = Report(check=True)
-    for fr in run_files(runner, paths, Mode.CHECK):
+    for fr in run_files(runner, paths, Mode.CHECK, skip_non_transcripts=skip_non_transcripts):
         rep.add(fr)
         if fr.status == "error":
             click.echo(f"error: {fr.message}", err=True)
@@ -222,10 +284,10 @@ def check(paths, glossary, add_glossary, language, apply_threshold, suggest_thre
 @click.argument("paths", nargs=-1, required=True, type=click.Path())
 @common_options
 def diff(paths, glossary, add_glossary, language, apply_threshold, suggest_threshold, fuzzy,
-         phonetic, quiet, verbose):
+         phonetic, dutch_fold, quiet, verbose):
     """Print a word-level diff of what fix would change; never writes."""
     _check_paths(paths)
-    config = _build_config(language, apply_threshold, suggest_threshold, fuzzy, phonetic)
+    config = _build_config(language, apply_threshold, suggest_threshold, fuzzy, phonetic, dutch_fold)
     runner = _load_runner(glossary, add_glossary, config)
     rep = Report()
     for fr in run_files(runner, paths, Mode.DIFF):
@@ -293,6 +355,63 @@ def impact(old, new, corpus, out_file, language) -> None:
         Path(out_file).write_text(text, encoding="utf-8")
 
 
+@main.command()
+@click.argument("corpus", nargs=-1, required=True, type=click.Path())
+@click.option("--out", "out_file", type=click.Path(dir_okay=False),
+              help="Write the YAML snippet here instead of stdout.")
+@click.option("--summary", "summary_file", type=click.Path(dir_okay=False),
+              help="Also write a Markdown summary with example contexts here.")
+@click.option("--floor", type=click.FloatRange(0, 1), default=0.65, show_default=True,
+              help="Lowest confidence against an entry that is shown as a new variant.")
+@click.option("--min-count", type=click.IntRange(1), default=1, show_default=True,
+              help="Only findings seen at least this often (raise it on a large corpus).")
+@click.option("--limit", type=click.IntRange(1), default=30, show_default=True,
+              help="At most this many new variants and this many new terms.")
+@click.option("--glossary", "glossary", multiple=True, type=click.Path(),
+              help="Glossary file or folder (repeatable); replaces the default.")
+@click.option("--add-glossary", "add_glossary", multiple=True, type=click.Path(),
+              help="Glossary file or folder merged on top of the default one.")
+@click.option("--language", default="nl", show_default=True,
+              help="Transcript language when the file does not declare one.")
+@click.option("--suggest-threshold", type=click.FloatRange(0, 1), default=None,
+              help="Upper end of the variant range: the pipeline's own suggest threshold [0.80].")
+@click.option("-q", "--quiet", is_flag=True, help="Only errors.")
+def suggest(corpus, out_file, summary_file, floor, min_count, limit, glossary, add_glossary,
+            language, suggest_threshold, quiet):
+    """Mine CORPUS for glossary work: new variants of entries and new terms, as a YAML
+    snippet in the glossary's format for a curator to review and paste."""
+    from pipeline import suggest as mining
+    from pipeline.files import atomic_write
+    from pipeline.suggest_report import to_markdown, to_yaml
+
+    _check_paths(corpus)
+    config = _build_config(language, None, suggest_threshold, True, True)
+    if floor >= config.correct_terms.suggest_threshold:
+        raise click.UsageError(
+            f"--floor ({floor}) must be below the suggest threshold "
+            f"({config.correct_terms.suggest_threshold})"
+        )
+    runner = _load_runner(glossary, add_glossary, config)
+    found = mining.mine(runner, corpus, floor=floor, min_count=min_count, limit=limit)
+    for message in found.errors:
+        click.echo(f"error: {message}", err=True)
+    snippet = to_yaml(found)
+    if out_file:
+        atomic_write(Path(out_file), snippet)
+    else:
+        click.echo(snippet, nl=False)
+    if summary_file:
+        atomic_write(Path(summary_file), to_markdown(found))
+    if not quiet:
+        click.echo(
+            f"suggest: {len(found.files)} file(s), {len(found.variants)} new variants, "
+            f"{len(found.terms)} new terms" + (f"; snippet in {out_file}" if out_file else "")
+            + (f"; summary in {summary_file}" if summary_file else ""),
+            err=True,
+        )
+    sys.exit(EXIT_BAD_INPUT if found.errors else EXIT_CLEAN)
+
+
 @main.command(name="eval")
 @click.argument("input_path", required=False, type=click.Path(exists=True, dir_okay=False))
 @click.option("--reference", type=click.Path(exists=True, dir_okay=False),
@@ -304,7 +423,7 @@ def impact(old, new, corpus, out_file, language) -> None:
 @click.option("--examples", default=15, show_default=True, help="How many errors to list.")
 @common_options
 def eval_command(input_path, reference, clean_dir, case_files, examples, glossary, add_glossary,
-                 language, apply_threshold, suggest_threshold, fuzzy, phonetic, quiet, verbose):
+                 language, apply_threshold, suggest_threshold, fuzzy, phonetic, dutch_fold, quiet, verbose):
     """Measure: WER and edit precision/recall against a reference, damage on clean text,
     pass rate of labelled cases."""
     from pipeline import evaluate
@@ -313,7 +432,7 @@ def eval_command(input_path, reference, clean_dir, case_files, examples, glossar
         raise click.UsageError("INPUT and --reference go together")
     if not (input_path or clean_dir or case_files):
         raise click.UsageError("nothing to evaluate: give INPUT --reference, --clean or --cases")
-    config = _build_config(language, apply_threshold, suggest_threshold, fuzzy, phonetic)
+    config = _build_config(language, apply_threshold, suggest_threshold, fuzzy, phonetic, dutch_fold)
     runner = _load_runner(glossary, add_glossary, config)
     if input_path:
         s = evaluate.evaluate_reference(runner, Path(input_path), Path(reference))

@@ -9,7 +9,7 @@ transcripts before it lands, file by file, with context.
 >>> from pipeline.glossary import Entry
 >>> [p.message for p in lint_entries([Entry(id="b", canonical="OpenAI", kind="company",
 ...     variants=["open", "openai"], source="x")], "g.yaml", {})]
-["variant 'open' is a common word (nl Zipf 5.50 >= 3.0) and has no require_any guard", "variant 'openai' equals the entry's own canonical"]
+["variant 'open' is a common word (nl Zipf 5.50 >= 3.0) and has no context guard", "variant 'openai' equals the entry's own canonical"]
 """
 
 from __future__ import annotations
@@ -63,13 +63,13 @@ def lint_entries(entries: Sequence[Entry], path: str, lines: dict) -> list[Probl
         own = phrase_key(e.canonical)
         for j, v in enumerate(e.variants):
             line = lines.get((i, "variants", j), lines.get((i,)))
-            guarded = bool(v.require_any or e.require_any)
+            guarded = v.guarded or e.guarded
             for lang in _langs(e):
                 z = zipf(" ".join(phrase_key(v.text).split()), lang)
                 if z >= COMMON_ZIPF and not guarded:
                     out.append(Problem("error", path, line, e.id,
                                        f"variant '{v.text}' is a common word ({lang} Zipf {z:.2f} >= "
-                                       f"{COMMON_ZIPF}) and has no require_any guard"))
+                                       f"{COMMON_ZIPF}) and has no context guard"))
                     break
             if phrase_key(v.text) == own:
                 out.append(Problem("error", path, line, e.id, f"variant '{v.text}' equals the entry's own canonical"))

@@ -151,31 +151,35 @@ class Document:
         return "".join(self.text[s.start : s.end] for s in self.segments_of(index))
 
     def segments_of(self, index: int) -> list[Segment]:
-        by_cue = self.meta.get("_by_cue")
-        if by_cue is None:
-            by_cue = {}
+        # Caches live in ``meta``, which ``dataclasses.replace`` shares between a document
+        # and its corrected copy; keyed on the segments themselves, a copy with moved
+        # segments never reads the original's (issue 8: 'Antropic' was written 'Anthropi').
+        cached = self.meta.get("_by_cue")
+        if cached is None or cached[0] is not self.segments:
+            by_cue: dict[int, list[Segment]] = {}
             for s in self.segments:
                 by_cue.setdefault(s.cue, []).append(s)
-            self.meta["_by_cue"] = by_cue
-        return by_cue.get(index, [])
+            cached = self.meta["_by_cue"] = (self.segments, by_cue)
+        return cached[1].get(index, [])
 
     def locate(self, offset: int) -> tuple[int | None, int | None, str | None]:
         """Source line, column and cue time of a text offset (for reports)."""
         segs = self.segments
         if not segs:
             return None, None, None
-        starts = self.meta.get("_seg_starts")
-        if starts is None:
-            starts = [s.start for s in segs]
-            self.meta["_seg_starts"] = starts
+        cached = self.meta.get("_seg_starts")
+        if cached is None or cached[0] is not segs:
+            cached = self.meta["_seg_starts"] = (segs, [s.start for s in segs])
+        starts = cached[1]
         i = max(0, bisect.bisect_right(starts, offset) - 1)
         seg = segs[i]
         time_ms = seg.time_ms
         if time_ms is None and self.cues:
             time_ms = self.cues[seg.cue].start_ms
         time = format_time(time_ms) if time_ms is not None else None
-        column = offset - seg.start + 1 if not self.cues else None
-        return seg.line, column, time
+        # In a caption the column counts from the start of the cue's text.
+        first = self.segments_of(seg.cue)[0] if self.cues else seg
+        return seg.line, offset - first.start + 1, time
 
 
 def format_time(ms: int) -> str:

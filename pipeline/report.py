@@ -45,12 +45,16 @@ def word_diff(result: Result, *, suggestions: bool = False) -> str:
 
 
 def check_lines(fr: FileResult) -> list[str]:
-    """``path:line:col: before -> after (rule)`` per edit, as linters print them."""
+    """``path:line:col: before -> after (rule)`` per edit, as linters print them.
+
+    A removal (a marker) prints ``[Muziek] -> (removed)``.
+    """
     out = []
     for e in fr.result.edits if fr.result else ():
         col = e.column if e.column is not None else 1
-        before = e.before.strip() or e.before
-        out.append(f"{fr.path}:{e.line or 1}:{col}: {before!r} -> {e.after!r} ({e.stage}:{e.rule})")
+        before = " ".join(e.before.split()) or repr(e.before)
+        after = " ".join(e.after.split()) or "(removed)"
+        out.append(f"{fr.path}:{e.line or 1}:{col}: {before} -> {after} ({e.stage}:{e.rule})")
     return out
 
 

@@ -281,15 +281,15 @@ def test_check_hook_reports_without_writing_and_passes_clean_transcripts(make_co
     assert c.read("README.md") == README
     lines = dirty.stdout.splitlines()
     for expected in (
-        "notes/aflevering-12.md:5:1: 'Open AI' -> 'OpenAI' (correct_terms:openai)",
-        "notes/aflevering-12.md:5:12: 'Antropic' -> 'Anthropic' (correct_terms:anthropic)",
-        "notes/aflevering-12.md:5:54: '&amp;' -> '&' (normalize:html-entity)",
+        "notes/aflevering-12.md:5:1: Open AI -> OpenAI (correct_terms:openai)",
+        "notes/aflevering-12.md:5:12: Antropic -> Anthropic (correct_terms:anthropic)",
+        "notes/aflevering-12.md:5:54: &amp; -> & (normalize:html-entity)",
     ):
         assert expected in lines, dirty.stdout
-    assert any(re.fullmatch(r"notes/aflevering-12\.md:5:\d+: '\[Muziek\]' -> '' \(strip_markers:.+\)", ln)
+    assert any(re.fullmatch(r"notes/aflevering-12\.md:5:\d+: \[Muziek\] -> \(removed\) \(strip_markers:.+\)", ln)
                for ln in lines), dirty.stdout
     for line_no, before in ((6, "[Muziek]"), (9, "Open AI"), (12, "Antropic")):
-        pattern = rf"captions/aflevering-12\.nl\.vtt:{line_no}:\d+: '{re.escape(before)}' -> .*"
+        pattern = rf"captions/aflevering-12\.nl\.vtt:{line_no}:\d+: {re.escape(before)} -> .*"
         assert any(re.fullmatch(pattern, ln) for ln in lines), dirty.stdout
     assert "README.md" not in dirty.stdout and "error" not in dirty.stdout.lower(), dirty.stdout
 

@@ -21,8 +21,10 @@ from pipeline.model import Document
 
 __all__ = ["NoTranscriptSection", "read_markdown", "write_markdown"]
 
-_HEADING = re.compile(r"^#{1,6}[ \t]+transcript(?:ie)?[ \t]*#*[ \t]*$", re.I | re.M)
-_SECTION_END = re.compile(r"^(?:#{1,2}[ \t]|(?:-[ \t]*){3,}$|(?:\*[ \t]*){3,}$)", re.M)
+# ``\r?$``: in a CRLF note ``$`` stops before ``\r`` (issue 8: CRLF notes were skipped as
+# having no transcript, and their ``---`` break did not end the section).
+_HEADING = re.compile(r"^#{1,6}[ \t]+transcript(?:ie)?[ \t]*#*[ \t]*\r?$", re.I | re.M)
+_SECTION_END = re.compile(r"^(?:#{1,2}[ \t]|(?:-[ \t]*){3,}\r?$|(?:\*[ \t]*){3,}\r?$)", re.M)
 _URL = re.compile(r"https?://(?:www\.)?(?:youtube\.com/watch\?v=|youtu\.be/)([\w-]{11})")
 
 

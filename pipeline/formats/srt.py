@@ -87,6 +87,12 @@ def write_srt(original: Document, corrected: Document) -> str:
                 proprietary=cue.settings,
             )
         )
+    if not subs and original.cues:
+        # Issue 8: a file of nothing but sound tags keeps its first cue, emptied; an SRT
+        # without any cue would be refused on the next run ("no subtitles found").
+        cue = original.cues[0]
+        subs.append(srt.Subtitle(1, timedelta(milliseconds=cue.start_ms),
+                                 timedelta(milliseconds=cue.end_ms), "", cue.settings))
     out = srt.compose(subs, reindex=False)
     nl = original.meta.get("newline", "\n")
     return out.replace("\n", nl) if nl != "\n" else out

@@ -16,6 +16,7 @@ index is cached on disk keyed on the glossary's content hash.
 
 from __future__ import annotations
 
+import hashlib
 import math
 import os
 import pickle
@@ -108,11 +109,23 @@ def compile_glossary(glossary: Glossary, language: str) -> CompiledGlossary:
     idx.exact = dict(exact)
     idx.blocks = dict(blocks)
     idx.blocks_plain = dict(blocks_plain)
+    # A key starts with its first token ("GPT 1" -> "gpt") or, where a number is glued
+    # on, with the first chunk of the key ("GPT1" -> "gpt1"): index both.
     idx.first_tokens = {
         toks[0].norm for forms in exact.values() for f in forms if (toks := tokenize(f.text))
-    }
+    } | {key.split(" ")[0] for key in exact}
     idx.max_tokens = max((f.ntokens for forms in exact.values() for f in forms), default=1)
     return idx
+
+
+@lru_cache(maxsize=1)
+def _code_digest() -> str:
+    """Hash of the code that builds an index: a changed compiler never reads an old cache."""
+    here = Path(__file__).resolve().parent
+    h = hashlib.sha256(str(CACHE_VERSION).encode())
+    for name in ("index.py", "tokens.py", "phonetic.py"):
+        h.update((here / name).read_bytes())
+    return h.hexdigest()[:16]
 
 
 def _cache_dir() -> Path:
@@ -128,7 +141,7 @@ def load_compiled(glossary: Glossary, language: str, *, use_cache: bool = True) 
     """
     if not use_cache or not glossary.digest:
         return compile_glossary(glossary, language)
-    path = _cache_dir() / f"index-v{CACHE_VERSION}-{language}-{glossary.digest[:32]}.pickle"
+    path = _cache_dir() / f"index-{_code_digest()}-{language}-{glossary.digest[:32]}.pickle"
     try:
         with path.open("rb") as fh:
             cached = pickle.load(fh)

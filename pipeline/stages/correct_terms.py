@@ -188,16 +188,28 @@ def _exact_hit(text, toks, norms, i, j, cut, forms, idx, cfg, language) -> _Hit 
     forbidden, has_require, required_ok = _guard_state(entry, variant, norms, i, j)
     if forbidden:
         return None
-    if entry.kind in VERSIONED_KINDS and j < len(norms) and norms[j][:1].isdigit():
+    if (
+        entry.kind in VERSIONED_KINDS
+        and not has_require
+        and j < len(norms)
+        and norms[j][:1].isdigit()
+    ):
         required_ok = True  # "claude 4,5", "gemini 2.5": a version number vouches for it
     status = APPLY
     if has_require and not required_ok:
         status = SUGGEST
     elif variant is None and not required_ok:
-        # The canonical in other casing (``max`` -> ``Max``): an ordinary word is only
-        # rewritten when a guard vouches for it (issue 4). Exact variants were vetted
-        # by the lint, which demands a guard on every ordinary-word variant.
-        if zipf(" ".join(norms[i:j]), language) >= cfg.common_word_zipf:
+        # The canonical in other casing (``opus`` -> ``Opus``, ``XAI`` -> ``xAI``): a
+        # real lowercase word, or a short all-caps acronym, is only recased when a guard
+        # vouches for it (issue 4). Exact variants were vetted by the lint, which
+        # demands a guard on every common-word variant.
+        words = " ".join(w for w in norms[i:j] if w.isalpha())
+        acronym = span.isupper() and len(span) <= 4 and not form.output.isupper()
+        # A capital at the start of a sentence says nothing ("Op 1 januari" -> Op1?).
+        rest = span[1:] if _sentence_start(text, toks[i].start) else span
+        lowercase = rest == rest.lower()
+        ordinary = lowercase and bool(words) and zipf(words, language) >= cfg.common_word_zipf
+        if acronym or ordinary:  # "Deepmind" -> "DeepMind" was already a name: fine
             status = SUGGEST
     if ambiguous:
         status = SUGGEST
