@@ -127,17 +127,27 @@ def run_files(
     report_dir: Path | None = None,
     jobs: int = 1,
     skip_non_transcripts: bool = False,
+    engine: str = "local",
+    scheduler: str | None = None,
 ) -> Iterable[FileResult]:
     """Run every transcript under ``paths``; files are the unit of work.
 
     ``skip_non_transcripts`` treats named files like files found in a folder: Markdown
     without a ``## Transcript`` section is skipped, not an error (issue 5: pre-commit
     names every staged ``.md`` file, and a README is not a broken transcript).
+
+    ``engine="dask"`` maps the same per-file function over a Dask cluster (``scheduler``,
+    or a local one of ``jobs`` processes; ``pipeline/engines.py``, issue 7).
     """
     tasks = [
         (p, rel, explicit and not skip_non_transcripts, mode, out_dir, report_dir)
         for p, rel, explicit in iter_transcripts(paths)
     ]
+    if engine == "dask":
+        from pipeline.engines import run_dask
+
+        yield from run_dask(runner, tasks, scheduler=scheduler, workers=jobs if jobs > 1 else None)
+        return
     if jobs <= 1 or len(tasks) <= 1:
         _init_worker(runner)
         yield from map(_work, tasks)
@@ -172,13 +182,20 @@ def main() -> None:
               help="Write per-file JSON, Markdown and HTML reports here [OUT/reports with --out].")
 @click.option("--summary/--no-summary", default=True, help="Write summary.json, summary.md and index.html to the report folder.")
 @click.option("-j", "--jobs", default=1, show_default=True, type=click.IntRange(1), help="Processes.")
+@click.option("--engine", type=click.Choice(["local", "dask"]), default="local", show_default=True,
+              help="Where files are fixed: here (--jobs processes) or on a Dask cluster.")
+@click.option("--scheduler", metavar="ADDRESS",
+              help="Dask scheduler to use with --engine dask (tcp://host:8786) [a local "
+              "cluster of --jobs workers, one per core if --jobs is 1].")
 @_SKIP_OPTION
 @common_options
-def fix(paths, out_dir, in_place, report_dir, summary, jobs, skip_non_transcripts, glossary,
+def fix(paths, out_dir, in_place, report_dir, summary, jobs, engine, scheduler, skip_non_transcripts, glossary,
         add_glossary, language, apply_threshold, suggest_threshold, fuzzy, phonetic, dutch_fold, quiet, verbose):
     """Correct transcripts into --out DIR (or --in-place), with reports."""
     if bool(out_dir) == bool(in_place):
         raise click.UsageError("give exactly one of --out DIR or --in-place")
+    if scheduler and engine != "dask":
+        raise click.UsageError("--scheduler needs --engine dask")
     _check_paths(paths)
     config = _build_config(language, apply_threshold, suggest_threshold, fuzzy, phonetic, dutch_fold)
     runner = _load_runner(glossary, add_glossary, config)
@@ -187,8 +204,10 @@ def fix(paths, out_dir, in_place, report_dir, summary, jobs, skip_non_transcript
     rep = Report()
     results = []
     with _progress(paths, quiet) as advance:
-        for fr in run_files(runner, paths, Mode.WRITE, out_dir=out, report_dir=reports, jobs=jobs,
-                            skip_non_transcripts=skip_non_transcripts):
+        for fr in _usage_errors(run_files(
+            runner, paths, Mode.WRITE, out_dir=out, report_dir=reports, jobs=jobs,
+            skip_non_transcripts=skip_non_transcripts, engine=engine, scheduler=scheduler,
+        )):
             rep.add(fr)
             results.append(fr)
             advance(fr)
@@ -209,6 +228,15 @@ def fix(paths, out_dir, in_place, report_dir, summary, jobs, skip_non_transcript
     elif reports is not None and not quiet:
         click.echo(f"reports: {reports}/ (a .json, .md and .html per file)")
     sys.exit(rep.return_code)
+
+
+def _usage_errors(results: Iterable[FileResult]) -> Iterator[FileResult]:
+    """Library errors raised while a run starts (no Dask installed, no scheduler at that
+    address) as a usage error: one line, exit 2."""
+    try:
+        yield from results
+    except TranscriptFixError as exc:
+        raise click.UsageError(str(exc)) from None
 
 
 @contextmanager

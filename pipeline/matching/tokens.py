@@ -8,6 +8,8 @@ punctuation stays, so ``Sam, Oldman`` never matches ``Sam Oldman``.
 
 >>> phrase_key("GPT 3,5"), phrase_key("gpt-3.5"), phrase_key("Claude Sonnet 4.5")
 ('gpt3.5', 'gpt3.5', 'claude sonnet4.5')
+>>> phrase_key("Open A.I."), phrase_key("Open AI")
+('open ai', 'open ai')
 >>> [t.norm for t in tokenize("OpenAI's model, GPT-5!")]
 ['openai', 's', 'model', 'gpt', '5']
 """
@@ -44,6 +46,8 @@ def tokenize(text: str, start: int = 0, end: int | None = None) -> list[Token]:
 
 def gap_key(gap: str, left: str, right: str) -> str:
     """Normalize the text between two tokens (see module docstring)."""
+    if gap == "." and len(left) == 1 and len(right) == 1:
+        return ""  # A.I. -> ai
     stripped = gap.replace("-", " ").replace("\u2011", " ")
     if not stripped.strip():
         if right[:1].isdigit() and not left[-1:].isdigit():

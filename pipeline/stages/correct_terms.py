@@ -32,7 +32,8 @@ import re
 from dataclasses import dataclass
 
 from pipeline.config import Config
-from pipeline.matching.candidates import find_candidates
+from pipeline.matching.candidates import find_candidates, score_pair
+from pipeline.matching.phonetic import sound_key
 from pipeline.matching.guards import phrase_hits
 from pipeline.matching.index import CompiledGlossary, Form, variant_of, zipf
 from pipeline.matching.tokens import Token, gap_key, letters, tokenize
@@ -122,10 +123,15 @@ def _correct_region(doc, a, b, config, idx, language):
     suggestions = [h for h in hits if h.status == SUGGEST]
     # Fuzzy and phonetic pass, anchored on rare tokens only.
     if cfg.fuzzy or cfg.phonetic:
-        fuzzy = _fuzzy_hits(text, toks, norms, gaps, covered, idx, cfg, language)
-        applied = _resolve([h for h in fuzzy if h.status == APPLY], n, blocked=covered)
-        taken.extend(applied)
-        for h in applied:
+        fuzzy = _fuzzy_hits(text, toks, norms, gaps, protected, taken, idx, cfg, language)
+        def span_score(e: _Hit, form: Form) -> float:
+            span = text[toks[e.i].start : toks[e.j - 1].end]
+            return score_pair(letters(span), sound_key(span, cfg.dutch_fold), form,
+                              phonetic=True, dutch_fold=cfg.dutch_fold)[0]
+
+        taken = _merge_fuzzy(taken, [h for h in fuzzy if h.status == APPLY], protected, span_score)
+        covered = list(protected)
+        for h in taken:
             for k in range(h.i, h.j):
                 covered[k] = True
         suggestions.extend(h for h in fuzzy if h.status == SUGGEST)
@@ -216,65 +222,145 @@ def _exact_hit(text, toks, norms, i, j, cut, forms, idx, cfg, language) -> _Hit 
     return _Hit(i, j, form, 1.0, "exact", status, entry.id, cut)
 
 
-def _fuzzy_hits(text, toks, norms, gaps, covered, idx, cfg, language) -> list[_Hit]:
+def _merge_fuzzy(taken: list[_Hit], fuzzy: list[_Hit], protected: list[bool], span_score) -> list[_Hit]:
+    """Add fuzzy hits to the exact ones, best first, never overlapping.
+
+    A fuzzy hit may swallow exact hits it contains when its output keeps theirs: "An
+    Tropic" (exact ``Tropic``) becomes Anthropic, "Klod Sonnet 4,5" (exact ``Sonnet 4,5``)
+    becomes Claude Sonnet 4.5, "Ethen Mollick" (already right ``Mollick``) becomes Ethan
+    Mollick. It never contradicts an exact hit, and only swallows one when the longer
+    span matches its form better than the exact span alone ("Demis Hasabis has" must
+    not swallow "has").
+    """
+    owner: dict[int, _Hit] = {k: h for h in taken for k in range(h.i, h.j)}
+    result = list(taken)
+    claimed = list(protected)
+    for h in sorted(fuzzy, key=lambda h: h.rank):
+        if any(claimed[h.i : h.j]):
+            continue
+        inside = {id(e): e for k in range(h.i, h.j) if (e := owner.get(k)) is not None}.values()
+        if not all(
+            h.i <= e.i and e.j <= h.j and (e.i, e.j) != (h.i, h.j)
+            and e.form.output.lower() in h.form.output.lower()
+            and span_score(e, h.form) < h.score
+            for e in inside
+        ):
+            continue
+        if inside:
+            gone = {id(e) for e in inside}
+            result = [e for e in result if id(e) not in gone]
+        for k in range(h.i, h.j):
+            claimed[k] = True
+        result.append(h)
+    result.sort(key=lambda h: h.i)
+    return result
+
+
+def _fuzzy_hits(text, toks, norms, gaps, protected, taken, idx, cfg, language) -> list[_Hit]:
     n = len(toks)
     width = idx.max_fuzzy_tokens + 1
     hits: list[_Hit] = []
     seen: set[tuple[int, int]] = set()
-    cache: dict[str, list] = {}
+    # Tokens that are already right (protected exact hits) never anchor a candidate;
+    # tokens of applied exact variants may, so a fuzzy hit can extend them.
+    settled = [False] * n
+    for h in taken:
+        if h.status == PROTECT:
+            for k in range(h.i, h.j):
+                settled[k] = True
     for k in range(n):
         word = norms[k]
-        if covered[k] or len(word) < 3 or not any(c.isalpha() for c in word):
+        if protected[k] or settled[k] or len(word) < 3 or not any(c.isalpha() for c in word):
             continue
         if zipf(word, language) >= cfg.common_word_zipf:
             continue
         for i in range(max(0, k - width + 1), k + 1):
             for j in range(k + 1, min(n, i + width) + 1):
-                if (i, j) in seen or any(covered[i:j]):
+                if (i, j) in seen or any(protected[i:j]):
                     continue
                 if any(gaps[m] not in ("", " ") for m in range(i + 1, j)):
                     continue
                 seen.add((i, j))
-                ngram = text[toks[i].start : toks[j - 1].end]
-                if len(letters(ngram)) < cfg.min_fuzzy_letters:
-                    continue
-                key = " ".join(norms[i:j])
-                cands = cache.get(key)
-                if cands is None:
-                    cands = find_candidates(
-                        ngram, idx, score_cutoff=cfg.suggest_threshold, dutch_fold=cfg.dutch_fold
-                    )
-                    cache[key] = cands
-                for c in cands[:1]:
-                    if c.form.output.lower() == ngram.lower():
-                        continue
-                    words = norms[i:j]
-                    form_words = {t.lower() for t in c.form.text.split()}
-                    if all(w in form_words for w in words):
-                        continue  # a part of the name ("Huang" of Jensen Huang), not a misspelling
-                    if j - i > 1 and any(
-                        w not in c.form.letters and _known(w, language) >= cfg.common_word_zipf
-                        for w in words
-                    ):
-                        # "Moonshot is" -> "Moonshot AI", "Diep Seek" -> "DeepSeek": an
-                        # ordinary word would be rewritten into a different one.
-                        continue
-                    entry = idx.entries[c.form.entry]
-                    forbidden, has_require, required_ok = _guard_state(entry, None, norms, i, j)
-                    if forbidden:
-                        continue
-                    status = APPLY if c.score >= cfg.apply_threshold else SUGGEST
-                    if has_require and not required_ok:
-                        status = SUGGEST
-                    if c.spelling < cfg.fuzzy_min_spelling:
-                        status = SUGGEST  # close by sound only: chatbot ~ ChatGPT, Spiere ~ Zapier
-                    if j - i == 1 and _known(word if i == k else norms[i], language) >= cfg.known_word_zipf:
-                        # A real word (mollig, Blondeel, copiloot) is what the ASR heard and
-                        # may be what was said: suggest, never rewrite (precision first).
-                        status = SUGGEST
-                    method = c.method if cfg.phonetic else "fuzzy"
-                    hits.append(_Hit(i, j, c.form, c.score, method, status, entry.id))
-    return hits
+                hit = _fuzzy_hit(text, toks, norms, i, j, idx, cfg, language)
+                if hit is not None:
+                    hits.append(hit)
+    # "Demis Hasabis has" scores about as well as "Demis Hasabis": keep the tighter span.
+    return [
+        h
+        for h in hits
+        if not any(
+            o is not h and o.rule == h.rule and h.i <= o.i and o.j <= h.j
+            and (o.j - o.i) < (h.j - h.i) and o.score >= h.score - 0.03
+            for o in hits
+        )
+    ]
+
+
+def _numbers(words) -> list[str]:
+    return sorted(w for w in words if w[:1].isdigit())
+
+
+def _fuzzy_hit(text, toks, norms, i, j, idx, cfg, language) -> _Hit | None:
+    """The best fuzzy/phonetic hit for tokens i..j, or None; see the module docstring."""
+    ngram = text[toks[i].start : toks[j - 1].end]
+    if len(letters(ngram)) < cfg.min_fuzzy_letters:
+        return None
+    best, cut = None, 0
+    variants = [(ngram, 0)]
+    # A Dutch genitive or plural s stays outside the edit: Altmens -> Altmans.
+    if norms[j - 1].endswith("s") and len(norms[j - 1]) >= 5 and ngram.endswith(("s", "S")):
+        variants.append((ngram[:-1], 1))
+    for candidate_text, c_cut in variants:
+        cands = _candidates(candidate_text, idx, cfg)
+        if cands and (best is None or cands[0].score > best.score):
+            best, cut = cands[0], c_cut
+    if best is None:
+        return None
+    c = best
+    if c.form.output.lower() == ngram[: len(ngram) - cut].lower():
+        return None
+    words = norms[i:j]
+    form_words = [t.norm for t in tokenize(c.form.text)]
+    if all(w in form_words for w in words):
+        return None  # a part of the name ("Huang" of Jensen Huang), not a misspelling
+    if _numbers(words) != _numbers(form_words):
+        return None  # never add, drop or change a version number: "Llamma 3,1" is not "Llama"
+    if j - i > 1 and any(
+        w not in c.form.letters and _known(w, language) >= cfg.common_word_zipf for w in words
+    ):
+        # "Moonshot is" -> "Moonshot AI", "Diep Seek" -> "DeepSeek": an ordinary word
+        # would be rewritten into a different one.
+        return None
+    entry = idx.entries[c.form.entry]
+    forbidden, has_require, required_ok = _guard_state(entry, None, norms, i, j)
+    if forbidden:
+        return None
+    status = APPLY if c.score >= cfg.apply_threshold else SUGGEST
+    if has_require and not required_ok:
+        status = SUGGEST
+    if c.spelling < cfg.fuzzy_min_spelling:
+        status = SUGGEST  # close by sound only: chatbot ~ ChatGPT, Spiere ~ Zapier
+    if j - i == 1 and _known(words[0], language) >= cfg.known_word_zipf:
+        # A real word (mollig, Blondeel, copiloot) is what the ASR heard and may be
+        # what was said: suggest, never rewrite (precision first).
+        status = SUGGEST
+    method = c.method if cfg.phonetic else "fuzzy"
+    return _Hit(i, j, c.form, c.score, method, status, entry.id, cut)
+
+
+_CANDIDATE_CACHE: dict[tuple, list] = {}
+
+
+def _candidates(ngram: str, idx: CompiledGlossary, cfg) -> list:
+    """``find_candidates`` memoized per glossary and settings: names recur in a corpus."""
+    key = (id(idx), ngram.lower(), cfg.suggest_threshold, cfg.dutch_fold)
+    cands = _CANDIDATE_CACHE.get(key)
+    if cands is None:
+        if len(_CANDIDATE_CACHE) > 200_000:
+            _CANDIDATE_CACHE.clear()
+        cands = find_candidates(ngram, idx, score_cutoff=cfg.suggest_threshold, dutch_fold=cfg.dutch_fold)
+        _CANDIDATE_CACHE[key] = cands
+    return cands
 
 
 def _known(word: str, language: str) -> float:
