@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import enum
 import os
+import re
 import stat
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, replace
@@ -26,7 +27,7 @@ from pipeline.files import atomic_write, load_text
 from pipeline.formats import EXTENSIONS, NoTranscriptSection, read_document, write_document
 from pipeline.glossary import Glossary, default_glossary_dir, load_glossary
 from pipeline.matching.index import CompiledGlossary, load_compiled
-from pipeline.model import Document, Edit, apply_edits, compose_edits
+from pipeline.model import Document, Edit, compose_edits
 from pipeline.stages import STAGES
 
 __all__ = [
@@ -79,6 +80,29 @@ class FileResult:
     message: str = ""
     written: list[str] = field(default_factory=list)
 
+    def for_summary(self) -> FileResult:
+        """This result without its texts: the edits and suggestions a summary counts.
+
+        Why: a run keeps one result per file until it writes the summary; with the
+        original and corrected texts that is the corpus in memory twice over (issue 7:
+        memory independent of the number of files). The documents keep their format,
+        language and metadata, with empty text.
+
+        >>> r = fix_text("Open AI")
+        >>> FileResult("a.txt", "a.txt", "ok", result=r).for_summary().result.original.text
+        ''
+        """
+        if self.result is None:
+            return self
+        r = self.result
+
+        def empty(doc: Document) -> Document:
+            meta = {k: v for k, v in doc.meta.items() if not k.startswith("_")}  # no lookup caches
+            return replace(doc, text="", regions=(), segments=(), cues=(), meta=meta)
+
+        light = replace(r, original=empty(r.original), corrected=empty(r.corrected), output="")
+        return replace(self, result=light)
+
 
 class Runner:
     """Holds the glossary and its compiled index per language for a whole run."""
@@ -96,7 +120,7 @@ class Runner:
     def fix_document(self, doc: Document) -> Result:
         language = doc.language or self.config.language
         doc = replace(doc, language=language)
-        current = doc
+        current, pieces = _split_regions(doc)
         applied: list[Edit] = []
         suggestions: list[Edit] = []
         for stage in STAGES:
@@ -108,7 +132,13 @@ class Runner:
             applied = [e for e in composed if e.applied]
             suggestions.extend(e for e in composed if not e.applied)
             current = new
-        assert apply_edits(doc.text, applied) == current.text, "edits do not replay"
+        current = _join_regions(current, pieces)
+        # Issue 8: write what the report's edits give. Where a later stage's edit was
+        # merged with an earlier one, stage-by-stage text moves can spread text over
+        # segments (json3 words, cues) differently; the replayed document is the truth.
+        replayed = doc.with_edits(applied)
+        assert replayed.text == current.text, "edits do not replay"
+        current = replace(replayed, regions=current.regions)
         return Result(
             original=doc,
             corrected=current,
@@ -116,6 +146,62 @@ class Runner:
             suggestions=tuple(_annotate(doc, e) for e in suggestions),
             output=write_document(doc, current),
         )
+
+
+#: A region longer than this many characters is given to the stages in pieces.
+#: Why: the stages hold per-token lists for a region; a 50 MB one-line transcript took
+#: ~90 MB per MB of text (issue 7: bounded memory). 250,000 characters is ~40,000 words,
+#: four hours of speech: the seed's section is 73,000, so real transcripts are not split.
+MAX_REGION_CHARS = 250_000
+#: Where a long region is cut: after a sentence end and its one space, before the next
+#: word, so no stage can match across the cut (a term never spans ". "); only context
+#: guards lose the words on the other side of a cut.
+_SENTENCE_CUT = re.compile(r"[.!?] (?=\w)")
+_WORD_CUT = re.compile(r" (?=\w)")
+
+
+def _split_regions(doc: Document, size: int = MAX_REGION_CHARS) -> tuple[Document, list[int]]:
+    """``doc`` with regions longer than ``size`` cut into pieces, and pieces per region.
+
+    >>> d = Document("Een. Twee. Drie.", "text", regions=((0, 16),))
+    >>> split, pieces = _split_regions(d, size=8)
+    >>> [d.text[a:b] for a, b in split.regions], pieces
+    (['Een. ', 'Twee. ', 'Drie.'], [3])
+    """
+    if all(b - a <= size for a, b in doc.regions):
+        return doc, [1] * len(doc.regions)
+    regions: list[tuple[int, int]] = []
+    pieces: list[int] = []
+    for a, b in doc.regions:
+        count = 0
+        while b - a > size:
+            cut = None
+            for pattern in (_SENTENCE_CUT, _WORD_CUT):
+                last = None
+                for last in pattern.finditer(doc.text, a + size // 2, a + size):
+                    pass
+                if last is not None:
+                    cut = last.end()
+                    break
+            if cut is None:
+                break  # no space in a whole piece: leave the rest whole
+            regions.append((a, cut))
+            count += 1
+            a = cut
+        regions.append((a, b))
+        pieces.append(count + 1)
+    return replace(doc, regions=tuple(regions)), pieces
+
+
+def _join_regions(doc: Document, pieces: list[int]) -> Document:
+    """Undo ``_split_regions`` on the (corrected) document: one region per original."""
+    if all(n == 1 for n in pieces):
+        return doc
+    joined, k = [], 0
+    for n in pieces:
+        joined.append((doc.regions[k][0], doc.regions[k + n - 1][1]))
+        k += n
+    return replace(doc, regions=tuple(joined))
 
 
 def _annotate(doc: Document, e: Edit) -> Edit:

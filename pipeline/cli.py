@@ -24,11 +24,22 @@ from pipeline import report
 from pipeline.api import FileResult, Mode, Runner, fix_path, iter_transcripts
 from pipeline.config import Config
 from pipeline.errors import TranscriptFixError
-from pipeline.glossary import GlossaryFile, default_glossary_dir, load_glossary
+from pipeline.glossary import GlossaryFile, default_glossary_dir
+from pipeline.matching.index import load_glossary_cached
 
 __all__ = ["main"]
 
 EXIT_CLEAN, EXIT_CHANGES, EXIT_USAGE, EXIT_BAD_INPUT = 0, 1, 2, 3
+
+
+class BadInput(click.ClickException):
+    """A bad glossary or input named on the command line: one line, exit code 3.
+
+    Why not 1: in check mode 1 means "changes found", which a pre-commit hook or CI
+    must be able to tell apart from "the glossary is broken".
+    """
+
+    exit_code = EXIT_BAD_INPUT
 
 
 @dataclass
@@ -75,9 +86,10 @@ def _load_runner(glossary: tuple[str, ...], add_glossary: tuple[str, ...], confi
     paths = list(glossary) or [str(default_glossary_dir())]
     paths += list(add_glossary)
     try:
-        return Runner(config, load_glossary(paths))
+        # Cached on the files' bytes: parsing YAML is most of a one-file run (issue 7).
+        return Runner(config, load_glossary_cached(paths))
     except TranscriptFixError as exc:
-        raise click.ClickException(str(exc)) from None
+        raise BadInput(str(exc)) from None
 
 
 def common_options(f):
@@ -209,7 +221,7 @@ def fix(paths, out_dir, in_place, report_dir, summary, jobs, engine, scheduler, 
             skip_non_transcripts=skip_non_transcripts, engine=engine, scheduler=scheduler,
         )):
             rep.add(fr)
-            results.append(fr)
+            results.append(fr.for_summary())  # the texts are written; keep only the counts
             advance(fr)
             if fr.status == "skipped" and skip_non_transcripts and not verbose:
                 continue  # issue 5: the hook leaves other Markdown alone, silently

@@ -19,7 +19,15 @@ from pathlib import Path
 from typing import Annotated, Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
 from pipeline.errors import GlossaryError
 
@@ -89,13 +97,18 @@ class Variant(_Strict):
         return bool(self.require_any or self.forbid_any)
 
 
+def _variant_from_str(value: object) -> object:
+    """A variant may be written as a plain string (``- Antropic``)."""
+    return {"text": value} if isinstance(value, str) else value
+
+
 class Entry(_Strict):
     """A term with its canonical spelling and what auto-captions make of it."""
 
     id: Annotated[str, Field(pattern=_ID)]
     canonical: Annotated[str, Field(min_length=1)]
     kind: Kind
-    variants: tuple[Variant, ...] = ()
+    variants: tuple[Annotated[Variant, BeforeValidator(_variant_from_str, json_schema_input_type=str | Variant)], ...] = ()
     languages: tuple[str, ...] = ("any",)
     require_any: tuple[str, ...] = ()
     forbid_any: tuple[str, ...] = ()
@@ -104,13 +117,6 @@ class Entry(_Strict):
     phonetic: bool | None = None
     notes: str = ""
     source: str | None = None
-
-    @field_validator("variants", mode="before")
-    @classmethod
-    def _variants(cls, value: object) -> object:
-        if isinstance(value, list | tuple):
-            return [{"text": v} if isinstance(v, str) else v for v in value]
-        return value
 
     @field_validator("require_any", "forbid_any")
     @classmethod
@@ -252,7 +258,7 @@ def parse_glossary_file(path: Path, text: str) -> GlossaryFile:
             item = raw[loc[1]] if loc[1] < len(raw) else None
             entry_id = item.get("id") if isinstance(item, dict) else None
             entry_id = str(entry_id) if entry_id is not None else f"#{loc[1] + 1}"
-            field = str(loc[2]) if len(loc) > 2 else None
+            field = ".".join(str(p) for p in loc[2:]) if len(loc) > 2 else None
             for depth in range(len(loc), 1, -1):
                 key = tuple(loc[1:depth])
                 if key in lines:

@@ -126,7 +126,7 @@ class Document:
     regions: tuple[tuple[int, int], ...] = ()
     segments: tuple[Segment, ...] = ()
     cues: tuple[Cue, ...] = ()
-    language: str = "nl"
+    language: str = ""  # "" = not declared by the file: the run's --language applies
     meta: dict[str, Any] = field(default_factory=dict)
 
     def with_edits(self, edits: Sequence[Edit]) -> Document:

@@ -52,6 +52,7 @@ def check_lines(fr: FileResult) -> list[str]:
     out = []
     for e in fr.result.edits if fr.result else ():
         col = e.column if e.column is not None else 1
+        col += len(e.before) - len(e.before.lstrip())  # " [Muziek]": point at the "["
         before = " ".join(e.before.split()) or repr(e.before)
         after = " ".join(e.after.split()) or "(removed)"
         out.append(f"{fr.path}:{e.line or 1}:{col}: {before} -> {after} ({e.stage}:{e.rule})")
@@ -74,6 +75,11 @@ def to_json(fr: FileResult) -> str:
         "suggestions": _edit_rows(r.suggestions),
     }
     return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+
+
+def _code(text: str) -> str:
+    """A file name as a code span: a name like ``<script>.md`` must render literally."""
+    return "`" + text.replace("`", "'").replace("|", "\\|") + "`"
 
 
 def _cell(text: str) -> str:
@@ -146,13 +152,13 @@ def summary_markdown(summary: dict) -> str:
     out.append("| file | edits | suggestions |")
     out.append("|---|---|---|")
     for f in summary["files"]:
-        out.append(f"| {_cell(f['path'])} | {f['edits']} | {f['suggestions']} |")
+        out.append(f"| {_code(f['path'])} | {f['edits']} | {f['suggestions']} |")
     out += ["", "## Edits per stage", ""]
     out += [f"- {k}: {v}" for k, v in summary["edits_per_stage"].items()] or ["- none"]
     out += ["", "## Edits per term", ""]
     out += [f"- {k}: {v}" for k, v in summary["edits_per_term"].items()] or ["- none"]
     if summary["errors"]:
-        out += ["", "## Errors", ""] + [f"- {m}" for m in summary["errors"]]
+        out += ["", "## Errors", ""] + [f"- {_code(m)}" for m in summary["errors"]]
     if summary["skipped"]:
-        out += ["", "## Skipped", ""] + [f"- {m}" for m in summary["skipped"]]
+        out += ["", "## Skipped", ""] + [f"- {_code(m)}" for m in summary["skipped"]]
     return "\n".join(out) + "\n"

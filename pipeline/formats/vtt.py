@@ -53,7 +53,9 @@ __all__ = ["parse_timestamp", "read_vtt", "write_vtt"]
 _TIMESTAMP = re.compile(r"^(?:(\d+):)?([0-5]\d):([0-5]\d)[.,](\d{3})$")
 _TIMING = re.compile(r"^(\S+)[ \t]+-->[ \t]+(\S+)(.*)$")
 _INLINE_TIME = re.compile(r"<(\d+:\d{2}:\d{2}\.\d{3}|\d{2}:\d{2}\.\d{3})>")
-_C_TAG = re.compile(r"</?c(?:\.[\w.-]+)?>")
+# Cue tags: <c.colorE5E5E5>, <i>, <b>, <u>, <v Speaker>, <lang en>, <ruby>; a clean VTT
+# keeps none of them (issue 2), so the text that stages see has none either.
+_C_TAG = re.compile(r"</?(?:c|i|b|u|v|lang|ruby|rt)(?:[.\s][^>]*)?>")
 #: A "hold" cue of a rolling track: shorter than this, it only repeats what was said.
 HOLD_MS = 50
 
