@@ -80,7 +80,7 @@ def _client(scheduler: str | None, workers: int):
     # processes, not threads, are what use the cores.
     cluster = LocalCluster(
         n_workers=workers, threads_per_worker=1, processes=True,
-        dashboard_address=None, silence_logs=logging.ERROR,
+        dashboard_address=":0", silence_logs=logging.ERROR,  # any free port: never a clash
     )
     return Client(cluster, set_as_default=False), cluster
 

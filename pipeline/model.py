@@ -255,6 +255,14 @@ def compose_edits(
     >>> b = Edit("correct_terms", "x", "exact", 1.0, 0, 3, "R&D", "R & D")
     >>> [(e.start, e.before, e.after) for e in compose_edits("R&D &amp; x", "R&D & x", [a], [b])]
     [(0, 'R&D', 'R & D'), (4, '&amp;', '&')]
+
+    Two later edits that overlap the same earlier one become one edit:
+
+    >>> m = Edit("normalize", "mojibake", "rule", 1.0, 2, 5, "bÃc", "bxc")
+    >>> x = Edit("correct_terms", "p", "exact", 1.0, 0, 3, "a b", "AB")
+    >>> y = Edit("correct_terms", "q", "exact", 1.0, 4, 7, "c d", "CD")
+    >>> [(e.start, e.end, e.after, e.rule) for e in compose_edits("a bÃc d", "a bxc d", [m], [x, y])]
+    [(0, 7, 'ABxCD', 'mojibake+p+q')]
     """
     earlier = sorted(earlier, key=lambda e: e.start)
     out_starts: list[int] = []
@@ -272,6 +280,10 @@ def compose_edits(
 
     result: list[Edit] = []
     merged: set[int] = set()
+    # Applied later edits that overlap earlier ones, grouped so that two later edits
+    # touching the same earlier edit become ONE merged edit (issue 8: "Open AIÏ¶Open AI"
+    # gave two merged edits sharing the mojibake fix, which overlapped and broke replay).
+    clusters: list[tuple[list[Edit], int, int]] = []  # (later edits, first, last earlier)
     for new in sorted(later, key=lambda e: e.start):
         lo = bisect.bisect_left(out_ends, new.start + 1) if new.end > new.start else len(earlier)
         hits = []
@@ -286,16 +298,26 @@ def compose_edits(
                 end = start + (new.end - new.start)
             result.append(replace(new, start=start, end=end, before=original[start:end]))
             continue
-        first, last = hits[0], hits[-1]
-        a = min(new.start, out_starts[first])
-        b = max(new.end, out_ends[last])
+        if clusters and hits[0] <= clusters[-1][2]:
+            group, first, _ = clusters[-1]
+            clusters[-1] = (group + [new], first, max(hits[-1], clusters[-1][2]))
+        else:
+            clusters.append(([new], hits[0], hits[-1]))
+    for group, first, last in clusters:
+        a = min(group[0].start, out_starts[first])
+        b = max(group[-1].end, out_ends[last])
         orig_a = earlier[first].start - (out_starts[first] - a)
         orig_b = earlier[last].end + (b - out_ends[last])
-        after = intermediate[a : new.start] + new.after + intermediate[new.end : b]
-        rule = "+".join([earlier[k].rule for k in hits] + [new.rule])
-        merged.update(hits)
+        pieces, pos = [], a
+        for new in group:
+            pieces += [intermediate[pos : new.start], new.after]
+            pos = new.end
+        pieces.append(intermediate[pos:b])
+        rule = "+".join([earlier[k].rule for k in range(first, last + 1)] + [n.rule for n in group])
+        merged.update(range(first, last + 1))
         result.append(
-            replace(new, start=orig_a, end=orig_b, before=original[orig_a:orig_b], after=after, rule=rule)
+            replace(group[0], start=orig_a, end=orig_b, before=original[orig_a:orig_b],
+                    after="".join(pieces), rule=rule, score=min(n.score for n in group))
         )
     result.extend(e for k, e in enumerate(earlier) if k not in merged)
     result.sort(key=lambda e: (e.start, e.end, not e.applied))

@@ -37,7 +37,7 @@ from pipeline.matching.phonetic import sound_key
 from pipeline.matching.guards import phrase_hits
 from pipeline.matching.index import CompiledGlossary, Form, variant_of, zipf
 from pipeline.matching.tokens import Token, gap_key, letters, tokenize
-from pipeline.model import Document, Edit
+from pipeline.model import Document, Edit, compose_edits
 
 __all__ = ["correct_terms"]
 
@@ -47,6 +47,8 @@ _DECIMAL_COMMA = re.compile(r"\d+,\d+$")
 _SENTENCE_END = re.compile(r"[.!?:]\s*$")
 #: Kinds whose names carry version numbers (``Claude 4,5`` -> ``Claude 4.5``).
 VERSIONED_KINDS = frozenset({"model", "product"})
+#: Rounds of matching until nothing changes (a corrected word can satisfy a guard).
+MAX_ROUNDS = 3
 
 
 @dataclass(slots=True)
@@ -77,10 +79,24 @@ def correct_terms(
     if glossary is None or not glossary.entries:
         return doc, edits
     language = doc.language or config.language
-    for a, b in doc.regions:
-        edits.extend(_correct_region(doc, a, b, config, glossary, language))
-    edits.sort(key=lambda e: (e.start, not e.applied))
-    return doc.with_edits(edits), edits
+    current = doc
+    suggestions: list[Edit] = []
+    # Guards read the words around a match; once a neighbour is corrected ("Antropic"
+    # -> "Anthropic", "Open AI" -> "OpenAI") a guard may hold that did not before. A few
+    # rounds reach the fixpoint, so fixing a fixed transcript changes nothing (issue 8).
+    for _round in range(MAX_ROUNDS):
+        found = [
+            e for a, b in current.regions for e in _correct_region(current, a, b, config, glossary, language)
+        ]
+        applied = sorted((e for e in found if e.applied), key=lambda e: e.start)
+        suggestions = compose_edits(doc.text, current.text, edits, [e for e in found if not e.applied])
+        suggestions = [e for e in suggestions if not e.applied]
+        if not applied:
+            break
+        edits = compose_edits(doc.text, current.text, edits, applied)
+        current = current.with_edits(applied)
+    out = sorted(edits + suggestions, key=lambda e: (e.start, not e.applied))
+    return current, out
 
 
 def _correct_region(doc, a, b, config, idx, language):
@@ -284,16 +300,7 @@ def _fuzzy_hits(text, toks, norms, gaps, protected, taken, idx, cfg, language) -
                 hit = _fuzzy_hit(text, toks, norms, i, j, idx, cfg, language)
                 if hit is not None:
                     hits.append(hit)
-    # "Demis Hasabis has" scores about as well as "Demis Hasabis": keep the tighter span.
-    return [
-        h
-        for h in hits
-        if not any(
-            o is not h and o.rule == h.rule and h.i <= o.i and o.j <= h.j
-            and (o.j - o.i) < (h.j - h.i) and o.score >= h.score - 0.03
-            for o in hits
-        )
-    ]
+    return hits
 
 
 def _numbers(words) -> list[str]:
@@ -325,6 +332,16 @@ def _fuzzy_hit(text, toks, norms, i, j, idx, cfg, language) -> _Hit | None:
         return None  # a part of the name ("Huang" of Jensen Huang), not a misspelling
     if _numbers(words) != _numbers(form_words):
         return None  # never add, drop or change a version number: "Llamma 3,1" is not "Llama"
+    if j - i > 1:
+        # Every word must earn its place: if the n-gram without its first or last word
+        # matches the form as well, the edge word is a neighbour, not part of the name
+        # ("Altman L" must not become "Altman"; "Demis Hasabis has" not "Demis Hassabis").
+        for lo, hi in ((i + 1, j), (i, j - 1)):
+            sub = text[toks[lo].start : toks[hi - 1].end]
+            sub_score = score_pair(letters(sub), sound_key(sub, cfg.dutch_fold), c.form,
+                                   phonetic=True, dutch_fold=cfg.dutch_fold)[0]
+            if sub_score >= c.score - 0.03:
+                return None
     if j - i > 1 and any(
         w not in c.form.letters and _known(w, language) >= cfg.common_word_zipf for w in words
     ):

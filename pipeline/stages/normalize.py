@@ -22,7 +22,7 @@ import ftfy
 from ftfy.badness import is_bad
 
 from pipeline.config import Config
-from pipeline.model import Document, Edit
+from pipeline.model import Document, Edit, compose_edits
 
 __all__ = ["normalize"]
 
@@ -38,49 +38,68 @@ def _rule_edit(rule: str, start: int, before: str, after: str) -> Edit:
     return Edit(STAGE, rule, "rule", 1.0, start, start + len(before), before, after)
 
 
+def _entities(chunk: str, a: int) -> list[Edit]:
+    edits = []
+    for m in _ENTITY.finditer(chunk):
+        decoded = html.unescape(m.group())
+        if decoded != m.group():
+            edits.append(_rule_edit("html-entity", a + m.start(), m.group(), " " if decoded.isspace() else decoded))
+    return edits
+
+
+def _zero_width(chunk: str, a: int) -> list[Edit]:
+    return [_rule_edit("zero-width", a + m.start(), m.group(), "") for m in _ZERO_WIDTH.finditer(chunk)]
+
+
+def _encoding(chunk: str, a: int) -> list[Edit]:
+    if chunk.isascii():
+        return []
+    check_bad = is_bad(chunk)
+    check_nfc = not unicodedata.is_normalized("NFC", chunk)
+    edits = []
+    if check_bad or check_nfc:
+        for m in _WORD.finditer(chunk):
+            word = m.group()
+            if word.isascii():
+                continue
+            fixed, rule = word, ""
+            if check_bad and is_bad(word):
+                fixed = ftfy.fix_text(word, normalization="NFC", uncurl_quotes=False,
+                                      fix_latin_ligatures=False, fix_character_width=False)
+                rule = "mojibake"
+            elif check_nfc:
+                fixed = unicodedata.normalize("NFC", word)
+                rule = "unicode-nfc"
+            if fixed != word:
+                edits.append(_rule_edit(rule, a + m.start(), word, fixed))
+    return edits
+
+
+def _whitespace(chunk: str, a: int) -> list[Edit]:
+    return [_rule_edit("whitespace", a + m.start(), m.group(), " ") for m in _SPACES.finditer(chunk)]
+
+
 def normalize(doc: Document, config: Config, glossary: object) -> tuple[Document, list[Edit]]:
+    """Entities, then zero-width characters, then encoding, then whitespace.
+
+    Why in steps: each step sees the text the previous one left, so ``a &nbsp; b``
+    collapses to one space and ``CafÃ©&amp;`` is repaired in one run; running the
+    stage again changes nothing (issue 8: idempotence).
+    """
     cfg = config.normalize
-    edits: list[Edit] = []
-    for a, b in doc.regions:
-        chunk = doc.text[a:b]
-        taken: list[tuple[int, int]] = []
-        if cfg.html_entities and "&" in chunk:
-            for m in _ENTITY.finditer(chunk):
-                decoded = html.unescape(m.group())
-                if decoded != m.group():
-                    if decoded.isspace():
-                        decoded = " "
-                    edits.append(_rule_edit("html-entity", a + m.start(), m.group(), decoded))
-                    taken.append((m.start(), m.end()))
-        if cfg.whitespace:
-            for m in _ZERO_WIDTH.finditer(chunk):
-                edits.append(_rule_edit("zero-width", a + m.start(), m.group(), ""))
-                taken.append((m.start(), m.end()))
-            for m in _SPACES.finditer(chunk):
-                if not _overlaps(taken, m.start(), m.end()):
-                    edits.append(_rule_edit("whitespace", a + m.start(), m.group(), " "))
-                    taken.append((m.start(), m.end()))
-        if cfg.fix_encoding and not chunk.isascii():
-            check_bad = is_bad(chunk)
-            check_nfc = not unicodedata.is_normalized("NFC", chunk)
-            if check_bad or check_nfc:
-                for m in _WORD.finditer(chunk):
-                    word = m.group()
-                    if word.isascii() or _overlaps(taken, m.start(), m.end()):
-                        continue
-                    fixed, rule = word, ""
-                    if check_bad and is_bad(word):
-                        fixed = ftfy.fix_text(word, normalization="NFC", uncurl_quotes=False,
-                                              fix_latin_ligatures=False, fix_character_width=False)
-                        rule = "mojibake"
-                    elif check_nfc:
-                        fixed = unicodedata.normalize("NFC", word)
-                        rule = "unicode-nfc"
-                    if fixed != word:
-                        edits.append(_rule_edit(rule, a + m.start(), word, fixed))
-    edits.sort(key=lambda e: e.start)
-    return doc.with_edits(edits), edits
-
-
-def _overlaps(spans: list[tuple[int, int]], a: int, b: int) -> bool:
-    return any(s < b and a < e for s, e in spans)
+    steps = [
+        (cfg.html_entities, _entities),
+        (cfg.whitespace, _zero_width),
+        (cfg.fix_encoding, _encoding),
+        (cfg.whitespace, _whitespace),
+    ]
+    current, edits = doc, []
+    for enabled, step in steps:
+        if not enabled:
+            continue
+        new = [e for a, b in current.regions for e in step(current.text[a:b], a)]
+        if new:
+            new.sort(key=lambda e: e.start)
+            edits = compose_edits(doc.text, current.text, edits, new)
+            current = current.with_edits(new)
+    return current, edits
