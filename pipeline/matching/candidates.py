@@ -24,7 +24,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from rapidfuzz import fuzz
+from rapidfuzz import fuzz, process
 
 from pipeline.matching.index import CompiledGlossary, Form
 from pipeline.matching.phonetic import skeleton, sound_key
@@ -80,15 +80,26 @@ def find_candidates(
     if not ngram_letters:
         return []
     ngram_sound = sound_key(ngram, dutch=dutch_fold)
+    key = skeleton(ngram_sound)[:2]
     blocks = index.blocks if dutch_fold else index.blocks_plain
-    forms = blocks.get(skeleton(ngram_sound)[:2], ())
-    n = len(ngram_letters)
+    forms = blocks.get(key, ())
+    if not forms:
+        return []
+    # Cheap filter before the full score, in RapidFuzz's C loop over the whole block:
+    # confidence = (spelling + sound) / 2 with sound <= 1 needs spelling >= 2*cutoff - 1.
+    floor = max(0.0, 2 * score_cutoff - 1)
+    if scorer is _ratio:
+        choices = [f.letters for f in forms]
+        pool = [
+            forms[i]
+            for _, _, i in process.extract(
+                ngram_letters, choices, scorer=fuzz.ratio, score_cutoff=100 * floor, limit=None
+            )
+        ]
+    else:
+        pool = list(forms)
     out = []
-    for form in forms:
-        m = len(form.letters)
-        # Cheap filter before scoring: lengths that far apart cannot reach the cutoff.
-        if 2 * min(n, m) / (n + m) < score_cutoff - 0.1:
-            continue
+    for form in pool:
         entry = index.entries[form.entry]
         if not (entry.fuzzy_enabled or entry.phonetic_enabled):
             continue

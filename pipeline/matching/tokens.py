@@ -23,6 +23,7 @@ __all__ = ["Token", "gap_key", "letters", "phrase_key", "tokenize"]
 
 TOKEN = re.compile(r"\d+(?:[.,]\d+)+|[^\W_]+")
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)*$")
+_NON_ALNUM = re.compile(r"[\W_]+")
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,4 +74,4 @@ def letters(text: str) -> str:
     >>> letters("Sam Oldman"), letters("clots on het 4.5")
     ('samoldman', 'clotsonhet45')
     """
-    return "".join(ch for ch in text.lower() if ch.isalnum())
+    return _NON_ALNUM.sub("", text.lower())
