@@ -154,19 +154,20 @@ class Runner:
 #: four hours of speech: the seed's section is 73,000, so real transcripts are not split.
 MAX_REGION_CHARS = 250_000
 #: Where a long region is cut: after a sentence end and its one space, before the next
-#: word, so no stage can match across the cut (a term never spans ". "); only context
-#: guards lose the words on the other side of a cut.
+#: word; failing that after other punctuation and a space. No stage matches across
+#: punctuation (a term never spans ". " or ", "), so only context guards lose the words
+#: on the other side of a cut. A stretch without any is left whole: correct, not small.
 _SENTENCE_CUT = re.compile(r"[.!?] (?=\w)")
-_WORD_CUT = re.compile(r" (?=\w)")
+_PUNCTUATION_CUT = re.compile(r"[,;:)\]] (?=\w)")
 
 
 def _split_regions(doc: Document, size: int = MAX_REGION_CHARS) -> tuple[Document, list[int]]:
     """``doc`` with regions longer than ``size`` cut into pieces, and pieces per region.
 
-    >>> d = Document("Een. Twee. Drie.", "text", regions=((0, 16),))
-    >>> split, pieces = _split_regions(d, size=8)
+    >>> d = Document("Een. Twee. Drie. Vier.", "text", regions=((0, 22),))
+    >>> split, pieces = _split_regions(d, size=11)
     >>> [d.text[a:b] for a, b in split.regions], pieces
-    (['Een. ', 'Twee. ', 'Drie.'], [3])
+    (['Een. Twee. ', 'Drie. Vier.'], [2])
     """
     if all(b - a <= size for a, b in doc.regions):
         return doc, [1] * len(doc.regions)
@@ -176,15 +177,15 @@ def _split_regions(doc: Document, size: int = MAX_REGION_CHARS) -> tuple[Documen
         count = 0
         while b - a > size:
             cut = None
-            for pattern in (_SENTENCE_CUT, _WORD_CUT):
+            for pattern in (_SENTENCE_CUT, _PUNCTUATION_CUT):
                 last = None
-                for last in pattern.finditer(doc.text, a + size // 2, a + size):
+                for last in pattern.finditer(doc.text, a + size // 2, min(b, a + size + 1)):
                     pass
                 if last is not None:
                     cut = last.end()
                     break
             if cut is None:
-                break  # no space in a whole piece: leave the rest whole
+                break  # no punctuation in half a piece: leave the rest whole
             regions.append((a, cut))
             count += 1
             a = cut

@@ -219,7 +219,9 @@ def write_vtt(original: Document, corrected: Document) -> str:
     nl = original.meta.get("newline", "\n")
     blocks = [nl.join(original.meta.get("header") or ["WEBVTT"])]
     for index, cue in enumerate(original.cues):
-        body = corrected.cue_text(index).strip()
+        # A blank line ends a cue: a line emptied by an edit ("[Muziek]" between two
+        # lines) would push the rest out of the cue and make the file unreadable (issue 8).
+        body = "\n".join(ln for ln in corrected.cue_text(index).strip().split("\n") if ln.strip())
         if not body:
             continue  # a cue that only held a marker is dropped (issue 2)
         timing = f"{format_time(cue.start_ms)} --> {format_time(cue.end_ms)}"

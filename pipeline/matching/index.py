@@ -296,7 +296,9 @@ def _freqs(language: str) -> _FreqTable | dict[str, float]:
     return freqs
 
 
-@lru_cache(maxsize=500_000)
+#: 65,536 phrases (~15 MB) keep a run's memory flat however many files it reads (issue 7);
+#: a miss costs one dict or table lookup per word, so a bigger cache buys almost nothing.
+@lru_cache(maxsize=65_536)
 def zipf(phrase: str, language: str) -> float:
     """wordfreq Zipf frequency of a word or phrase (words combined as wordfreq does).
 
