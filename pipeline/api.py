@@ -159,6 +159,9 @@ MAX_REGION_CHARS = 250_000
 #: on the other side of a cut. A stretch without any is left whole: correct, not small.
 _SENTENCE_CUT = re.compile(r"[.!?] (?=\w)")
 _PUNCTUATION_CUT = re.compile(r"[,;:)\]] (?=\w)")
+#: Last resort, for auto-captions without any punctuation: memory stays bounded, and a
+#: term split by a cut every 250,000 characters is the price (issue 8).
+_WORD_CUT = re.compile(r" (?=\w)")
 
 
 def _split_regions(doc: Document, size: int = MAX_REGION_CHARS) -> tuple[Document, list[int]]:
@@ -177,7 +180,7 @@ def _split_regions(doc: Document, size: int = MAX_REGION_CHARS) -> tuple[Documen
         count = 0
         while b - a > size:
             cut = None
-            for pattern in (_SENTENCE_CUT, _PUNCTUATION_CUT):
+            for pattern in (_SENTENCE_CUT, _PUNCTUATION_CUT, _WORD_CUT):
                 last = None
                 for last in pattern.finditer(doc.text, a + size // 2, min(b, a + size + 1)):
                     pass

@@ -260,10 +260,6 @@ def test_html_in_a_title_is_escaped_in_the_html_and_json_reports(folder: Path) -
             assert "<img src=x" not in body, path
 
 
-@pytest.mark.xfail(strict=True, reason="BUG report.py (reported): Markdown reports put file "
-                   "names (summary.md) and transcript text (before/after/context cells) in "
-                   "table cells raw, so a title or transcript holding <script> is live HTML "
-                   "wherever the .md report is rendered; escape <, > and & in report._cell")
 def test_html_in_a_title_is_escaped_in_the_markdown_reports(folder: Path) -> None:
     for path in _fix_note_titled_with_html(folder):
         if path.suffix == ".md":
@@ -483,12 +479,6 @@ def test_50mb_single_line_transcript_is_fixed_completely_in_bounded_memory(big_r
     assert big_run["seconds"] < BIG_SECONDS
 
 
-@pytest.mark.xfail(strict=True, reason="BUG (reported; api._split_regions + correct_terms): a "
-                   "long region is cut only after punctuation, and correct_terms holds Token "
-                   "objects plus norms and gaps lists for a whole region (~50 bytes per input "
-                   "byte). Auto-captions often have no punctuation at all: 10 MB of them peak "
-                   "at ~550 MB, 50 MB at ~2.7 GB. Cut at word boundaries when there is no "
-                   "punctuation (issue 8: bounded memory).")
 def test_unpunctuated_10mb_line_runs_in_bounded_memory(tmp_path: Path) -> None:
     import random
 

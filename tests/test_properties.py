@@ -78,7 +78,7 @@ def odd_space_run_bug(text: str) -> bool:
 
 
 def idempotence_bugs(text: str) -> bool:
-    return odd_space_run_bug(text)
+    return False  # the odd-space-run bug is fixed; the pinned example below stays
 
 
 # --- idempotence -----------------------------------------------------------------------
@@ -303,10 +303,6 @@ def test_regression_guard_naming_a_corrected_term_is_idempotent() -> None:
 # filter in ``idempotence_bugs`` above.
 
 
-@pytest.mark.xfail(strict=True, reason="BUG normalize (reported): the whitespace rule does "
-                   "not collapse a run of space, NO-BREAK SPACE, space ('de \\xa0 de' stays); "
-                   "after strip_markers takes the space next to a marker, the next run "
-                   "collapses what is left (not idempotent)")
 def test_known_space_nbsp_space_run_is_collapsed_and_idempotent() -> None:
     first = fix(RUNNER, "text", "de \u00a0 [Muziek]de \n")
     assert first.output == "de de \n"

@@ -30,7 +30,7 @@ def read_srt(text: str, path: str = "<text>") -> Document:
         line = text.count("\n", 0, exc.expected_start) + 1
         snippet = exc.unmatched_content.strip().splitlines()[0][:50] if exc.unmatched_content.strip() else ""
         raise ParseError(path, line, 1, f"not a valid SRT block: {snippet!r}") from None
-    except (ValueError, TypeError) as exc:
+    except (ValueError, TypeError, OverflowError) as exc:  # OverflowError: fuzzing found a 30-digit hour
         raise ParseError(path, None, None, f"not a valid SRT file: {exc}") from None
     parts, segments, cues = [], [], []
     pos = 0

@@ -314,8 +314,9 @@ def _fuzzy_hit(text, toks, norms, i, j, idx, cfg, language) -> _Hit | None:
         return None
     best, cut = None, 0
     variants = [(ngram, 0)]
-    # A Dutch genitive or plural s stays outside the edit: Altmens -> Altmans.
-    if norms[j - 1].endswith("s") and len(norms[j - 1]) >= 5 and ngram.endswith(("s", "S")):
+    # A Dutch genitive or plural s stays outside the edit: Altmens -> Altmans. Names
+    # only (a capital), so "slackers" is not read as "slacker" + s.
+    if ngram[:1].isupper() and norms[j - 1].endswith("s") and len(norms[j - 1]) >= 5:
         variants.append((ngram[:-1], 1))
     for candidate_text, c_cut in variants:
         cands = _candidates(candidate_text, idx, cfg)

@@ -29,7 +29,9 @@ __all__ = ["normalize"]
 STAGE = "normalize"
 _ENTITY = re.compile(r"&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});")
 # Runs of horizontal whitespace that are not exactly one plain space, between words.
-_SPACES = re.compile(r"(?<=\S)(?: {2,}|[\t\u00a0\u2000-\u200a\u202f\u205f\u3000][ \t\u00a0\u2000-\u200a\u202f\u205f\u3000]*| [\t\u00a0\u2000-\u200a\u202f\u205f\u3000]+)(?=\S)")
+# Any run of horizontal whitespace between two words; runs that are one plain space
+# already are skipped in _whitespace.
+_SPACES = re.compile(r"(?<=\S)[ \t\u00a0\u2000-\u200a\u202f\u205f\u3000]+(?=\S)")
 _ZERO_WIDTH = re.compile(r"[\u200b\ufeff]")
 _WORD = re.compile(r"\S+")
 
@@ -76,7 +78,11 @@ def _encoding(chunk: str, a: int) -> list[Edit]:
 
 
 def _whitespace(chunk: str, a: int) -> list[Edit]:
-    return [_rule_edit("whitespace", a + m.start(), m.group(), " ") for m in _SPACES.finditer(chunk)]
+    return [
+        _rule_edit("whitespace", a + m.start(), m.group(), " ")
+        for m in _SPACES.finditer(chunk)
+        if m.group() != " "
+    ]
 
 
 def normalize(doc: Document, config: Config, glossary: object) -> tuple[Document, list[Edit]]:

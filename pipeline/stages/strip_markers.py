@@ -60,8 +60,10 @@ def strip_markers(doc: Document, config: Config, glossary: object) -> tuple[Docu
     for start, end, rule in found:
         if start < last_end:
             continue
-        # Take the space before the marker, else the one after it.
-        if start > last_end and text[start - 1] == " ":
+        # Take the space before the marker, else the one after it; never the space
+        # before a marker glued to the next word ("de [Muziek]de" -> "de de").
+        glued = end < len(text) and text[end].isalnum()
+        if start > last_end and text[start - 1] == " " and not glued:
             start -= 1
         elif end < len(text) and text[end] == " ":
             end += 1
