@@ -87,7 +87,9 @@ def find_candidates(
         return []
     # Cheap filter before the full score, in RapidFuzz's C loop over the whole block:
     # confidence = (spelling + sound) / 2 with sound <= 1 needs spelling >= 2*cutoff - 1.
-    floor = max(0.0, 2 * score_cutoff - 1)
+    # A phonetic-only entry needs spelling >= cutoff - 0.15 (below); the epsilon keeps a
+    # form exactly on the boundary (100 * 0.6 is 60.00000000000001 in floating point).
+    floor = max(0.0, min(2 * score_cutoff - 1, score_cutoff - 0.15) - 1e-6)
     if scorer is _ratio:
         choices = [f.letters for f in forms]
         pool = [
@@ -100,14 +102,13 @@ def find_candidates(
         pool = list(forms)
     out = []
     for form in pool:
-        entry = index.entries[form.entry]
-        if not (entry.fuzzy_enabled or entry.phonetic_enabled):
+        if not (form.fuzzy or form.phonetic):
             continue
         score, spelling, sound = score_pair(
-            ngram_letters, ngram_sound, form, phonetic=entry.phonetic_enabled, scorer=scorer,
+            ngram_letters, ngram_sound, form, phonetic=form.phonetic, scorer=scorer,
             dutch_fold=dutch_fold,
         )
-        if not entry.fuzzy_enabled:
+        if not form.fuzzy:
             score = sound if sound >= 0.999 and spelling >= score_cutoff - 0.15 else 0.0
         if score >= score_cutoff:
             method = "phonetic" if sound > spelling else "fuzzy"

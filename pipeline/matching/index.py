@@ -56,6 +56,8 @@ class Form:
     letters: str
     sound: str
     sound_plain: str  # without the Dutch fold, for measuring what the fold brings
+    fuzzy: bool = False  # the entry's flags, resolved once here: scoring reads them a lot
+    phonetic: bool = False
 
 
 @dataclass
@@ -94,8 +96,10 @@ def compile_glossary(glossary: Glossary, language: str) -> CompiledGlossary:
     blocks_plain: dict[str, list[Form]] = defaultdict(list)
 
     def form(i: int, text: str, output: str, variant: int | None) -> Form:
+        entry = entries[i]
         return Form(i, text, output, variant, len(tokenize(text)), letters(text),
-                    sound_key(text), sound_key(text, dutch=False))
+                    sound_key(text), sound_key(text, dutch=False),
+                    entry.fuzzy_enabled, entry.phonetic_enabled)
 
     for i, entry in enumerate(entries):
         canonical = form(i, entry.canonical, entry.canonical, None)

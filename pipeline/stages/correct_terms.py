@@ -74,7 +74,6 @@ class _Hit:
 def correct_terms(
     doc: Document, config: Config, glossary: CompiledGlossary
 ) -> tuple[Document, list[Edit]]:
-    cfg = config.correct_terms
     edits: list[Edit] = []
     if glossary is None or not glossary.entries:
         return doc, edits
@@ -367,6 +366,9 @@ def _fuzzy_hit(text, toks, norms, i, j, idx, cfg, language) -> _Hit | None:
 
 
 _CANDIDATE_CACHE: dict[tuple, list] = {}
+#: Names recur across a corpus, so candidates are memoized; the cache is emptied when it
+#: holds this many n-grams, which keeps a long run's memory flat (issue 7, make bench).
+CANDIDATE_CACHE_SIZE = 20_000
 
 
 def _candidates(ngram: str, idx: CompiledGlossary, cfg) -> list:
@@ -374,7 +376,7 @@ def _candidates(ngram: str, idx: CompiledGlossary, cfg) -> list:
     key = (id(idx), ngram.lower(), cfg.suggest_threshold, cfg.dutch_fold)
     cands = _CANDIDATE_CACHE.get(key)
     if cands is None:
-        if len(_CANDIDATE_CACHE) > 200_000:
+        if len(_CANDIDATE_CACHE) > CANDIDATE_CACHE_SIZE:
             _CANDIDATE_CACHE.clear()
         cands = find_candidates(ngram, idx, score_cutoff=cfg.suggest_threshold, dutch_fold=cfg.dutch_fold)
         _CANDIDATE_CACHE[key] = cands
