@@ -6,8 +6,10 @@ tokens (a word that is ordinary in the transcript's language never anchors one),
 cheap filter that keeps the scan linear (issue 7). Every candidate then passes the
 entry's context guards; an ordinary word (``open``, ``cloud``, ``max``) needs a guard
 that holds, otherwise it is only suggested (house style point 5). Overlapping
-candidates resolve to the best non-overlapping set: exact before fuzzy, longer before
-shorter, higher score first.
+candidates resolve to the best non-overlapping set: exact hits longest first, fuzzy hits
+best score first; a fuzzy hit may swallow exact hits it contains when it keeps their
+output and matches better ("An Tropic" -> Anthropic). Matching repeats until nothing
+changes (at most ``MAX_ROUNDS``), because a correction can satisfy a neighbour's guard.
 
 >>> from pipeline.config import Config
 >>> from pipeline.formats.text import read_text
