@@ -73,8 +73,12 @@ class Bench:
         self.args = args
         self.rows: list[Row] = []
         self.py = sys.executable
+        # The peers (codespell) and our CLI come from this interpreter's environment:
+        # `make bench` runs .venv/bin/python without activating the venv.
+        bin_dir = str(Path(sys.executable).parent)
         self.env = dict(os.environ, TRANSCRIPT_FIX_CACHE=str(corpus.root / "cache"),
-                        PYTHONPATH=str(ROOT))
+                        PYTHONPATH=str(ROOT),
+                        PATH=bin_dir + os.pathsep + os.environ.get("PATH", ""))
         self.tmp = Path(tempfile.mkdtemp(prefix="bench-", dir=corpus.root))
         self.last_cpu = 0.0
         self.speedup_available = 0.0
