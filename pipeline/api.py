@@ -51,6 +51,11 @@ class Mode(enum.Enum):
 
     @classmethod
     def from_flags(cls, *, check: bool = False, diff: bool = False) -> Mode:
+        """The one place flags become a mode.
+
+        >>> Mode.from_flags(check=True), Mode.from_flags(diff=True), Mode.from_flags()
+        (<Mode.CHECK: 'check'>, <Mode.DIFF: 'diff'>, <Mode.WRITE: 'write'>)
+        """
         return cls.CHECK if check else cls.DIFF if diff else cls.WRITE
 
 

@@ -408,7 +408,8 @@ def lint(paths, strict) -> None:
 @click.option("--language", default="nl", show_default=True)
 def impact(old, new, corpus, out_file, language) -> None:
     """Show which corrections appear, disappear or change from glossary OLD to NEW."""
-    from pipeline.curation import impact as run_impact, impact_markdown
+    from pipeline.curation import impact as run_impact
+    from pipeline.curation import impact_markdown
 
     config = _build_config(language, None, None, True, True)
     old_runner = _load_runner((old,), (), config)

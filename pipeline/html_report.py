@@ -29,6 +29,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from pipeline.model import Document, Edit, format_time
+from pipeline.report import partition
 
 if TYPE_CHECKING:
     import jinja2
@@ -316,14 +317,8 @@ def render_index(results: Iterable[FileResult], title: str = "transcript-fix run
     terms: Counter = Counter()
     canonical: dict[str, str] = {}
     waiting: dict[tuple[str, str, str], list] = defaultdict(list)
-    errors, skipped = [], []
-    for fr in results:
-        if fr.status == "error":
-            errors.append(fr.message)
-            continue
-        if fr.status == "skipped":
-            skipped.append(fr.path)
-            continue
+    ran, errors, skipped = partition(results)
+    for fr in ran:
         r = fr.result
         href = report_href(fr.rel)
         files.append(

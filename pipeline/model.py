@@ -64,9 +64,6 @@ class Edit:
         if not 0.0 <= self.score <= 1.0:
             raise ValueError(f"score {self.score} outside 0..1")
 
-    def shifted(self, start: int, before: str) -> Edit:
-        return replace(self, start=start, end=start + len(before), before=before)
-
     def as_dict(self) -> dict[str, Any]:
         return {
             "stage": self.stage,

@@ -16,13 +16,13 @@ from __future__ import annotations
 
 import json
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from pipeline.api import FileResult, Result
 
-__all__ = ["check_lines", "summarize", "summary_markdown", "to_json", "to_markdown", "word_diff"]
+__all__ = ["check_lines", "partition", "summarize", "summary_markdown", "to_json", "to_markdown", "word_diff"]
 
 CONTEXT_WORDS = 6
 
@@ -57,10 +57,6 @@ def check_lines(fr: FileResult) -> list[str]:
         after = " ".join(e.after.split()) or "(removed)"
         out.append(f"{fr.path}:{e.line or 1}:{col}: {before} -> {after} ({e.stage}:{e.rule})")
     return out
-
-
-def _edit_rows(edits: Sequence) -> list[dict]:
-    return [e.as_dict() | {"context": e.context} for e in edits]
 
 
 def to_json(fr: FileResult) -> str:
@@ -144,21 +140,27 @@ def to_markdown(fr: FileResult) -> str:
     return "\n".join(out) + "\n"
 
 
+def partition(results: Iterable[FileResult]) -> tuple[list[FileResult], list[str], list[str]]:
+    """(files that ran, error messages, skipped paths): what every run summary starts from."""
+    ran, errors, skipped = [], [], []
+    for fr in results:
+        if fr.status == "error":
+            errors.append(fr.message)
+        elif fr.status == "skipped":
+            skipped.append(fr.path)
+        else:
+            ran.append(fr)
+    return ran, errors, skipped
+
+
 def summarize(results: Iterable[FileResult]) -> dict:
     """Files, edits per stage and per term, suggestions, errors: the corpus summary."""
     stages: Counter = Counter()
     terms: Counter = Counter()
     files = []
-    errors = []
-    skipped = []
     n_suggestions = 0
-    for fr in results:
-        if fr.status == "error":
-            errors.append(fr.message)
-            continue
-        if fr.status == "skipped":
-            skipped.append(fr.path)
-            continue
+    ran, errors, skipped = partition(results)
+    for fr in ran:
         r = fr.result
         stages.update(e.stage for e in r.edits)
         terms.update(e.rule for e in r.edits if e.stage == "correct_terms")

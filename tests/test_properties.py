@@ -15,18 +15,15 @@ so CI is reproducible):
   are equivalent; text and Markdown come back byte for byte.
 
 Inputs that once broke a property are kept at the bottom as plain regression examples.
-A known bug in ``pipeline/stages`` or ``pipeline/matching`` is pinned there as an
-``xfail(strict=True)`` example; the properties ``assume`` it away by name, so fixing it
-turns its xfail into a failure that says to delete the xfail and the filter.
+A new known bug goes there as an ``xfail(strict=True)`` example until it is fixed.
 """
 
 from __future__ import annotations
 
 import json
-import re
 
 import pytest
-from hypothesis import assume, given
+from hypothesis import given
 from hypothesis import strategies as st
 from reliability_support import (
     GLOSSARY,
@@ -68,19 +65,6 @@ def source(fmt: str) -> st.SearchStrategy[str]:
 
 # --- known bugs (pipeline/stages, pipeline/matching), assumed away by name -----------
 
-_ODD_SPACE_RUN = re.compile(r" [\t\u00a0\u2000-\u200a\u202f\u205f\u3000][ \t\u00a0\u2000-\u200a\u202f\u205f\u3000]* ")
-
-
-def odd_space_run_bug(text: str) -> bool:
-    """normalize: a run like space, NO-BREAK SPACE, space is not collapsed; once
-    strip_markers takes the space after it, the next run collapses the rest."""
-    return bool(_ODD_SPACE_RUN.search(text))
-
-
-def idempotence_bugs(text: str) -> bool:
-    return False  # the odd-space-run bug is fixed; the pinned example below stays
-
-
 # --- idempotence -----------------------------------------------------------------------
 
 
@@ -89,7 +73,6 @@ def idempotence_bugs(text: str) -> bool:
 @given(data=st.data())
 def test_fixing_a_fixed_transcript_changes_nothing(fmt: str, data: st.DataObject) -> None:
     text = data.draw(source(fmt))
-    assume(not idempotence_bugs(read(fmt, text).text))
     first = fix(RUNNER, fmt, text)
     second = fix(RUNNER, fmt, first.output)
     assert second.edits == ()
@@ -297,10 +280,9 @@ def test_regression_guard_naming_a_corrected_term_is_idempotent() -> None:
     assert fix(runner, "text", first.output).edits == ()
 
 
-# --- known bugs, pinned ------------------------------------------------------------------
-# A bug in pipeline/stages or pipeline/matching (not fixed here, reported to the lead).
-# When it is fixed this test XPASSes and fails: delete the xfail marker and the matching
-# filter in ``idempotence_bugs`` above.
+# --- bugs these properties found, fixed, pinned as examples ------------------------------
+# Each was first an xfail(strict=True) reported to the stage's owner; any new one goes in
+# the same way and loses its marker when fixed.
 
 
 def test_known_space_nbsp_space_run_is_collapsed_and_idempotent() -> None:

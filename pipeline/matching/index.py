@@ -41,7 +41,7 @@ __all__ = [
     "zipf",
 ]
 
-CACHE_VERSION = 4
+CACHE_VERSION = 5
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,9 +73,13 @@ class CompiledGlossary:
     blocks: dict[str, list[Form]] = field(default_factory=dict)
     blocks_plain: dict[str, list[Form]] = field(default_factory=dict)
     max_fuzzy_tokens: int = 1
+    #: candidates per n-gram, filled while matching (``correct_terms._candidates``);
+    #: it belongs to this index, so it is never shared with another glossary
+    candidate_memo: dict = field(default_factory=dict, repr=False, compare=False)
 
     def __getstate__(self) -> dict:
-        return self.__dict__
+        # The memo is run state: not written to the on-disk cache nor sent to workers.
+        return {**self.__dict__, "candidate_memo": {}}
 
     def __setstate__(self, state: dict) -> None:
         self.__dict__.update(state)
@@ -164,14 +168,7 @@ def load_compiled(glossary: Glossary, language: str, *, use_cache: bool = True) 
     except (OSError, pickle.PickleError, EOFError, AttributeError, TypeError):
         pass
     compiled = compile_glossary(glossary, language)
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_suffix(f".{os.getpid()}.tmp")
-        with tmp.open("wb") as fh:
-            pickle.dump(compiled, fh, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(tmp, path)
-    except OSError:
-        pass  # a read-only home is no reason to fail a run
+    _write_pickle(path, compiled)
     return compiled
 
 

@@ -35,9 +35,9 @@ from dataclasses import dataclass
 
 from pipeline.config import Config
 from pipeline.matching.candidates import find_candidates, score_pair
-from pipeline.matching.phonetic import sound_key
 from pipeline.matching.guards import phrase_hits
 from pipeline.matching.index import CompiledGlossary, Form, variant_of, zipf
+from pipeline.matching.phonetic import sound_key
 from pipeline.matching.tokens import Token, gap_key, letters, tokenize
 from pipeline.model import Document, Edit, compose_edits
 
@@ -367,21 +367,21 @@ def _fuzzy_hit(text, toks, norms, i, j, idx, cfg, language) -> _Hit | None:
     return _Hit(i, j, c.form, c.score, method, status, entry.id, cut)
 
 
-_CANDIDATE_CACHE: dict[tuple, list] = {}
-#: Names recur across a corpus, so candidates are memoized; the cache is emptied when it
+#: Names recur across a corpus, so candidates are memoized; the memo is emptied when it
 #: holds this many n-grams, which keeps a long run's memory flat (issue 7, make bench).
 CANDIDATE_CACHE_SIZE = 20_000
 
 
 def _candidates(ngram: str, idx: CompiledGlossary, cfg) -> list:
-    """``find_candidates`` memoized per glossary and settings: names recur in a corpus."""
-    key = (id(idx), ngram.lower(), cfg.suggest_threshold, cfg.dutch_fold)
-    cands = _CANDIDATE_CACHE.get(key)
+    """``find_candidates`` memoized on the compiled glossary it searched."""
+    memo = idx.candidate_memo
+    key = (ngram.lower(), cfg.suggest_threshold, cfg.dutch_fold)
+    cands = memo.get(key)
     if cands is None:
-        if len(_CANDIDATE_CACHE) > CANDIDATE_CACHE_SIZE:
-            _CANDIDATE_CACHE.clear()
+        if len(memo) > CANDIDATE_CACHE_SIZE:
+            memo.clear()
         cands = find_candidates(ngram, idx, score_cutoff=cfg.suggest_threshold, dutch_fold=cfg.dutch_fold)
-        _CANDIDATE_CACHE[key] = cands
+        memo[key] = cands
     return cands
 
 
